@@ -1,0 +1,264 @@
+"""The `newsarchive` command line: a thin layer over the crawler, the archive and Datasette."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.db import (
+    ArchiveError,
+    ArchiveNotFound,
+    SearchSyntaxError,
+    get_crawl,
+    open_archive,
+    search_articles,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB = "archive.db"
+
+
+@click.group()
+@click.version_option(package_name="newsarchive")
+def cli() -> None:
+    """Crawl a regional news site, archive its articles and publish them with Datasette."""
+
+
+def _summary_line(crawl: dict[str, Any]) -> str:
+    return (
+        f"Crawl {crawl['id']} {crawl['status']} ({crawl['finish_reason']}): "
+        f"{crawl['pages_fetched'] or 0} pages fetched, "
+        f"articles {crawl['articles_new'] or 0} new, {crawl['articles_updated'] or 0} updated, "
+        f"{crawl['articles_unchanged'] or 0} unchanged, {crawl['articles_failed'] or 0} failed; "
+        f"{crawl['not_articles'] or 0} pages not articles, "
+        f"{crawl['robots_denied'] or 0} denied by robots.txt, {crawl['errors'] or 0} errors"
+    )
+
+
+def _run_crawl(options: Any) -> dict[str, Any]:
+    """Run a crawl in a child process and return its ledger row."""
+    from crawler.runner import CrawlProcessError, run_crawl_in_subprocess
+
+    try:
+        crawl_id = run_crawl_in_subprocess(options)
+    except CrawlProcessError as error:
+        raise click.ClickException(str(error)) from error
+    if crawl_id is None:
+        raise click.ClickException("the crawl did not start; see the log above")
+    db = open_archive(options.db)
+    try:
+        return get_crawl(db, crawl_id)
+    finally:
+        db.close()
+
+
+def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> None:
+    from crawler.profiles import UnknownSiteProfile, load_profile
+    from crawler.spiders.news import StartUrlError, split_start_urls
+
+    try:
+        split_start_urls(list(start_urls))
+        if site:
+            load_profile(site)
+    except (StartUrlError, UnknownSiteProfile) as error:
+        raise click.BadParameter(str(error)) from error
+
+
+@cli.command()
+@click.option("--site", help="Site profile to crawl (default: antwerpspersbureau).")
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    help="Crawl this site instead (repeatable); its profile is picked by host, else generic.",
+)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    help="Seconds between requests to the site (default 1, throttled further by load). "
+    "0 crawls at full speed: only for local copies.",
+)
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (logged).")
+@click.option("--workers", type=click.IntRange(min=1), help="Extraction processes (default: cores).")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log here.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+)
+@click.option(
+    "--trigger",
+    type=click.Choice(["manual", "scheduled"]),
+    default="manual",
+    show_default=True,
+    help="Recorded in the crawl ledger; use 'scheduled' from cron or systemd.",
+)
+def crawl(
+    site: str | None,
+    start_urls: tuple[str, ...],
+    db: str,
+    delay: float | None,
+    max_pages: int | None,
+    ignore_robots: bool,
+    workers: int | None,
+    log_file: str | None,
+    log_level: str,
+    trigger: str,
+) -> None:
+    """Crawl a site into the archive and print a summary; exit status 1 if the crawl failed."""
+    from crawler.runner import CrawlOptions
+
+    if not site and not start_urls:
+        site = "antwerpspersbureau"
+    _check_crawl_arguments(site, start_urls)
+    options = CrawlOptions(
+        db=db,
+        site=site,
+        start_urls=list(start_urls),
+        delay=delay,
+        max_pages=max_pages,
+        ignore_robots=ignore_robots,
+        workers=workers,
+        log_file=log_file,
+        log_level=log_level,
+        trigger=trigger,
+    )
+    result = _run_crawl(options)
+    click.echo(_summary_line(result))
+    if result["status"] != "finished":
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+def serve(db: str, host: str, port: int) -> None:
+    """Publish the archive with Datasette."""
+    from archive.publish import serve as serve_archive
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no archive at {db}: run 'newsarchive crawl --db {db}' first")
+    click.echo(f"Archive: http://{host}:{port}/{Path(db).stem}/articles")
+    serve_archive(db, host=host, port=port)
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@cli.command()
+@click.option("--articles", default=300, show_default=True, type=click.IntRange(min=1))
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port of the archive (Datasette).")
+@click.option("--site-port", default=0, type=click.IntRange(0, 65535),
+              help="Port of the demo news site (default: any free port).")
+@click.option("--db", default="demo/archive.db", show_default=True,
+              help="Archive file, created afresh.")
+@click.option("--no-serve", is_flag=True, help="Crawl, print the summary and stop.")
+def demo(articles: int, port: int, site_port: int, db: str, no_serve: bool) -> None:
+    """Serve the bundled demo news site, crawl it into a fresh archive and publish it."""
+    from crawler.runner import CrawlOptions
+    from demosite import DemoSite, serve_demo_site
+
+    db_path = Path(db)
+    _remove_database(db_path)
+    with serve_demo_site(DemoSite(articles=articles), port=site_port) as site:
+        click.echo(f"Demo news site ({articles} articles): {site.url}/")
+        options = CrawlOptions(
+            db=str(db_path), site="antwerpspersbureau", start_urls=[f"{site.url}/"], delay=0
+        )
+        result = _run_crawl(options)
+        click.echo(_summary_line(result))
+        if result["status"] != "finished":
+            sys.exit(1)
+        if no_serve:
+            return
+        from archive.publish import serve as serve_archive
+
+        click.echo(f"Archive (Datasette): http://127.0.0.1:{port}/{db_path.stem}/articles")
+        click.echo("Press Ctrl-C to stop both.")
+        serve_archive(db_path, host="127.0.0.1", port=port)
+
+
+def _read_page(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", help="The page's URL (default: the file's file:// URL).")
+@click.option("--site", help="Site profile (default: chosen by the URL's host, else generic).")
+def extract(files: tuple[Path, ...], url: str | None, site: str | None) -> None:
+    """Extract saved HTML pages (plain or .gz): one JSON object per line per file, in order."""
+    from crawler.extract import NotAnArticle, extract_article
+    from crawler.profiles import UnknownSiteProfile, load_profile, profile_for_url
+
+    try:
+        profile = load_profile(site) if site else None
+    except UnknownSiteProfile as error:
+        raise click.BadParameter(str(error), param_hint="--site") from error
+    failures = 0
+    for path in files:
+        line: dict[str, Any] = {"file": str(path)}
+        page_url = url or path.resolve().as_uri()
+        try:
+            html = _read_page(path)
+            record = extract_article(html, page_url, profile=profile or profile_for_url(page_url))
+        except OSError as error:
+            failures += 1
+            line.update(is_article=False, error=f"cannot read file: {error.strerror or error}")
+        except NotAnArticle as error:
+            line.update(is_article=False, reason=error.reason)
+        else:
+            line.update(is_article=True, **record)
+        click.echo(json.dumps(line, ensure_ascii=False))
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
+def search(query: str, db: str, limit: int, as_json: bool) -> None:
+    """Full-text search the archive (accent-insensitive; AND, OR, NOT, "phrases", prefix*)."""
+    try:
+        archive = open_archive(db, create=False)
+        results = search_articles(archive, query, limit=limit)
+    except (ArchiveNotFound, SearchSyntaxError) as error:
+        raise click.ClickException(str(error)) from error
+    except ArchiveError as error:  # pragma: no cover - other archive errors
+        raise click.ClickException(str(error)) from error
+    for result in results:
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            date = (result["published"] or "")[:10]
+            click.echo(f"{date}  {result['title']}\n            {result['url']}")
+    if not as_json:
+        click.echo(f"{len(results)} result(s)", err=True)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

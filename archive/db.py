@@ -1,0 +1,317 @@
+"""The archive database: schema (as migrations), saving articles, the crawl ledger and search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 30_000
+
+# FTS5 tokenizer: unicode61 with diacritics removed, so "Marien" finds "Mariën" and
+# "ideeen" finds "ideeën", in the index and in queries alike.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+FTS_COLUMNS = ["title", "text", "description", "author"]
+
+# Column order of the articles table; also the documented, stable API of the archive.
+ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "title": str,
+    "published": str,
+    "modified": str,
+    "date_source": str,
+    "author": str,
+    "authors": str,
+    "place": str,
+    "categories": str,
+    "tags": str,
+    "description": str,
+    "language": str,
+    "image": str,
+    "word_count": int,
+    "text": str,
+    "body_html": str,
+    "site": str,
+    "first_seen": str,
+    "last_seen": str,
+    "content_hash": str,
+    "extractor_version": str,
+}
+JSON_LIST_COLUMNS = ("authors", "categories", "tags")
+
+migrations = Migrations("newsarchive")
+
+
+@migrations()
+def m001_articles(db: Database) -> None:
+    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"url"}, if_not_exists=True)
+    db["articles"].create_index(["url"], unique=True, if_not_exists=True)
+    db["articles"].create_index(["published"], if_not_exists=True)
+
+
+@migrations()
+def m002_articles_fts(db: Database) -> None:
+    if not db["articles_fts"].exists():
+        db["articles"].enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE, create_triggers=True)
+
+
+@migrations()
+def m003_crawl_ledger(db: Database) -> None:
+    db["crawls"].create(
+        {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "trigger": str,
+            "site": str,
+            "start_urls": str,
+            "finish_reason": str,
+            "pages_fetched": int,
+            "bytes": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "articles_failed": int,
+            "not_articles": int,
+            "robots_denied": int,
+            "errors": int,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["crawl_errors"].create(
+        {"id": int, "crawl_id": int, "at": str, "url": str, "status": int, "reason": str},
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        if_not_exists=True,
+    )
+    db["crawl_errors"].create_index(["crawl_id"], if_not_exists=True)
+
+
+class ArchiveError(Exception):
+    """Base class for errors raised by the archive layer."""
+
+
+class ArchiveNotFound(ArchiveError):
+    """The archive database file does not exist."""
+
+
+class SearchSyntaxError(ArchiveError):
+    """A search query that SQLite's full-text engine cannot parse."""
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 UTC timestamp with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def open_archive(path: str | Path, *, create: bool = True) -> Database:
+    """Open (and migrate) the archive at `path`: WAL mode, a busy timeout, schema up to date."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise ArchiveNotFound(f"no archive at {path}: run 'newsarchive crawl --db {path}' first")
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    configure_connection(db.conn)
+    db.enable_wal()
+    migrate(db)
+    return db
+
+
+def configure_connection(conn: sqlite3.Connection) -> None:
+    """Settings every connection to the archive needs: wait for writers instead of failing."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def migrate(db: Database) -> None:
+    """Apply pending schema migrations; applying them again changes nothing."""
+    migrations.apply(db)
+
+
+def content_hash(record: Mapping[str, Any]) -> str:
+    """A hash of what a reader sees: title and body text."""
+    digest = hashlib.sha256()
+    digest.update((record.get("title") or "").encode())
+    digest.update(b"\x00")
+    digest.update((record.get("text") or "").encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class SaveCounts:
+    """How a batch of extracted articles changed the archive."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: SaveCounts) -> SaveCounts:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+def article_row(record: Mapping[str, Any], *, site: str | None, seen_at: str) -> dict[str, Any]:
+    """Turn an extracted record into an articles row (JSON lists encoded, hash computed)."""
+    row: dict[str, Any] = {
+        column: record.get(column)
+        for column in ARTICLE_COLUMNS
+        if column not in ("id", "first_seen", "last_seen", "content_hash", "site")
+    }
+    for column in JSON_LIST_COLUMNS:
+        value = record.get(column) or []
+        row[column] = json.dumps(list(value), ensure_ascii=False)
+    row["site"] = site
+    row["content_hash"] = content_hash(record)
+    row["last_seen"] = seen_at
+    return row
+
+
+def save_articles(
+    db: Database, records: Iterable[Mapping[str, Any]], *, site: str | None = None
+) -> SaveCounts:
+    """Upsert extracted articles by canonical URL in one transaction; never duplicates a URL.
+
+    A URL seen before keeps its `first_seen`; its row is rewritten only when the content
+    hash changed, so an unchanged re-crawl only touches `last_seen`.
+    """
+    seen_at = utc_now()
+    rows: dict[str, dict[str, Any]] = {}
+    for record in records:
+        row = article_row(record, site=site, seen_at=seen_at)
+        rows[row["url"]] = row  # the last extraction of a URL in a batch wins
+    if not rows:
+        return SaveCounts()
+    counts = SaveCounts()
+    with db.atomic():
+        existing = _existing_hashes(db, list(rows))
+        new_rows = []
+        for url, row in rows.items():
+            if url not in existing:
+                row["first_seen"] = seen_at
+                new_rows.append(row)
+                counts.new += 1
+            elif existing[url] == row["content_hash"]:
+                db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", [seen_at, url])
+                counts.unchanged += 1
+            else:
+                assignments = ", ".join(f"[{column}] = ?" for column in row if column != "url")
+                values = [value for column, value in row.items() if column != "url"]
+                db.execute(f"UPDATE articles SET {assignments} WHERE url = ?", [*values, url])
+                counts.updated += 1
+        if new_rows:
+            db["articles"].insert_all(new_rows)
+    return counts
+
+
+def _existing_hashes(db: Database, urls: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    # Stay well under SQLite's bound-parameter limit.
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        placeholders = ", ".join("?" for _ in chunk)
+        sql = f"SELECT url, content_hash FROM articles WHERE url IN ({placeholders})"
+        found.update(dict(db.execute(sql, chunk).fetchall()))
+    return found
+
+
+def start_crawl(
+    db: Database, *, site: str | None, start_urls: Iterable[str], trigger: str = "manual"
+) -> int:
+    """Open a row in the crawl ledger for a run that starts now; returns its id."""
+    table = db["crawls"].insert(
+        {
+            "started": utc_now(),
+            "status": "running",
+            "trigger": trigger,
+            "site": site,
+            "start_urls": json.dumps(list(start_urls)),
+        }
+    )
+    assert table.last_pk is not None
+    return int(table.last_pk)
+
+
+def finish_crawl(db: Database, crawl_id: int, *, status: str, **counts: Any) -> None:
+    """Close a crawl's ledger row with its outcome and counts."""
+    db["crawls"].update(crawl_id, {"finished": utc_now(), "status": status, **counts})
+
+
+def record_crawl_error(
+    db: Database, crawl_id: int, *, url: str, status: int | None, reason: str
+) -> None:
+    """Keep one failed URL of a crawl, with its HTTP status (if any) and a readable reason."""
+    db["crawl_errors"].insert(
+        {"crawl_id": crawl_id, "at": utc_now(), "url": url, "status": status, "reason": reason}
+    )
+
+
+def get_crawl(db: Database, crawl_id: int) -> dict[str, Any]:
+    """One crawl's ledger row."""
+    return dict(db["crawls"].get(crawl_id))
+
+
+def quote_fts_query(query: str) -> str:
+    """Turn free text into an FTS5 query that matches all its words, whatever punctuation it has."""
+    words = re.findall(r"\w+", query)
+    return " ".join(f'"{word}"' for word in words)
+
+
+def search_articles(db: Database, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Full-text search, best match first.
+
+    The query uses FTS5 syntax (AND, OR, NOT, "phrases", prefix*); text that is not valid
+    FTS5 syntax is searched as plain words. Raises SearchSyntaxError when nothing is left.
+    """
+    try:
+        return _search(db, query, limit)
+    except SearchSyntaxError:
+        quoted = quote_fts_query(query)
+        if not quoted:
+            raise
+        return _search(db, quoted, limit)
+
+
+def _search(db: Database, query: str, limit: int) -> list[dict[str, Any]]:
+    sql = """
+        SELECT articles.id, articles.url, articles.title, articles.published, articles.author,
+               articles.place,
+               snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet
+        FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid
+        WHERE articles_fts MATCH :query
+        ORDER BY bm25(articles_fts, 5.0, 1.0, 2.0, 2.0)
+        LIMIT :limit
+    """
+    try:
+        cursor = db.execute(sql, {"query": query, "limit": limit})
+    except sqlite3.OperationalError as error:
+        raise SearchSyntaxError(f"cannot search for {query!r}: {error}") from error
+    columns = [description[0] for description in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def check_integrity(db: Database) -> list[str]:
+    """Problems found by SQLite's integrity check and the FTS index check (empty list: all ok)."""
+    problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+    problems = [problem for problem in problems if problem != "ok"]
+    try:
+        db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+    except sqlite3.DatabaseError as error:
+        problems.append(f"articles_fts: {error}")
+    return problems

@@ -1,0 +1,100 @@
+"""The crawl ledger: one `crawls` row per run and one `crawl_errors` row per failed URL."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider, signals
+from scrapy.exceptions import NotConfigured
+
+from archive.db import finish_crawl, open_archive, record_crawl_error, start_crawl
+from crawler.signals import crawl_error
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+# Reasons Scrapy gives for closing a spider that mean the run did its work.
+COMPLETED_REASONS = frozenset(
+    {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
+)
+
+
+def crawl_status(reason: str, pages: int) -> str:
+    """The ledger status of a run: finished, interrupted or failed."""
+    if reason == "shutdown":
+        return "interrupted"
+    if reason in COMPLETED_REASONS and pages > 0:
+        return "finished"
+    return "failed"
+
+
+class CrawlLedger:
+    """Records each run and its failed URLs in the archive, so runs can be audited in Datasette."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db_path: str = crawler.settings.get("NEWSARCHIVE_DB")
+        if not self.db_path:
+            raise NotConfigured("NEWSARCHIVE_DB is not set")
+        self.trigger: str = crawler.settings.get("NEWSARCHIVE_TRIGGER", "manual")
+        self.db: Database | None = None
+        self.crawl_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlLedger:
+        ledger = cls(crawler)
+        crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ledger.record_error, signal=crawl_error)
+        return ledger
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.db = open_archive(self.db_path)
+        self.crawl_id = start_crawl(
+            self.db,
+            site=getattr(spider, "site_name", None),
+            start_urls=getattr(spider, "start_urls", []),
+            trigger=self.trigger,
+        )
+        self.crawler.stats.set_value("newsarchive/crawl_id", self.crawl_id)
+        logger.info("Crawl %s started, archive %s", self.crawl_id, self.db_path)
+
+    def record_error(self, url: str, status: int | None, reason: str) -> None:
+        self.crawler.stats.inc_value("newsarchive/errors")
+        if self.db is None or self.crawl_id is None:
+            return
+        record_crawl_error(self.db, self.crawl_id, url=url, status=status, reason=reason)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.db is None or self.crawl_id is None:
+            return
+        stats = self.crawler.stats
+        counts = ledger_counts(stats.get_stats())
+        status = crawl_status(reason, counts["pages_fetched"])
+        finish_crawl(self.db, self.crawl_id, status=status, finish_reason=reason, **counts)
+        log = logger.info if status == "finished" else logger.error
+        log("Crawl %s %s (%s): %s", self.crawl_id, status, reason, counts)
+        self.db.close()
+
+
+def ledger_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """The crawl ledger's counters, read from Scrapy's stats."""
+
+    def stat(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    return {
+        "pages_fetched": stat("newsarchive/pages"),
+        "bytes": stat("downloader/response_bytes"),
+        "articles_new": stat("newsarchive/articles/new"),
+        "articles_updated": stat("newsarchive/articles/updated"),
+        "articles_unchanged": stat("newsarchive/articles/unchanged"),
+        "articles_failed": stat("newsarchive/extraction/failed"),
+        "not_articles": stat("newsarchive/not_article"),
+        "robots_denied": stat("robotstxt/forbidden"),
+        "errors": stat("newsarchive/errors"),
+    }

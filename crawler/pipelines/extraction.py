@@ -1,0 +1,65 @@
+"""Item pipeline: turn fetched pages into article records, in a process pool."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+
+from crawler.items import FetchedPage
+from crawler.signals import crawl_error
+from crawler.workers import ExtractionPool
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractionPipeline:
+    """Extracts each FetchedPage off the event loop; drops pages that are not articles."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.pool = ExtractionPool(
+            workers=crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0),
+            time_limit=crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT", 30.0),
+        )
+        self.profile_name: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        self.profile_name = getattr(spider, "site_name", None)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self.pool.close()
+
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        outcome = await self.pool.extract(
+            item.body,
+            item.url,
+            profile_name=self.profile_name,
+            declared_encoding=item.declared_encoding,
+            evidence=item.evidence,
+        )
+        if outcome.kind == "article":
+            self.stats.inc_value("newsarchive/extraction/articles")
+            return outcome.record
+        if outcome.kind == "not_article":
+            self.stats.inc_value("newsarchive/not_article")
+            raise DropItem(f"not an article: {outcome.reason}: {item.url}", log_level="DEBUG")
+        self.stats.inc_value("newsarchive/extraction/failed")
+        self.stats.inc_value(f"newsarchive/extraction/{outcome.kind}")
+        self.crawler.signals.send_catch_log(
+            crawl_error, url=item.url, status=None, reason=outcome.reason
+        )
+        raise DropItem(f"{outcome.reason}: {item.url}", log_level="WARNING")

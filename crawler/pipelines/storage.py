@@ -1,0 +1,67 @@
+"""Item pipeline: save article records to the archive in batches."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy import Spider
+
+from archive.db import SaveCounts, open_archive, save_articles
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+# A batch is written at this size or after this many seconds, whichever comes first, so a
+# crash loses little and a fast crawl still writes in large transactions.
+FLUSH_INTERVAL = 2.0
+
+
+class StoragePipeline:
+    """Upserts articles by canonical URL; counts new, updated and unchanged ones."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db_path: str = crawler.settings.get("NEWSARCHIVE_DB")
+        self.batch_size = crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE", 100)
+        self.batch: list[dict[str, Any]] = []
+        self.last_flush = time.monotonic()
+        self.db: Database | None = None
+        self.site: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        self.db = open_archive(self.db_path)
+        self.site = getattr(spider, "site_name", None)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self.flush()
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        self.batch.append(ItemAdapter(item).asdict())
+        if len(self.batch) >= self.batch_size or time.monotonic() - self.last_flush > FLUSH_INTERVAL:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        self.last_flush = time.monotonic()
+        if not self.batch or self.db is None:
+            return
+        batch, self.batch = self.batch, []
+        counts: SaveCounts = save_articles(self.db, batch, site=self.site)
+        stats = self.crawler.stats
+        stats.inc_value("newsarchive/articles/new", counts.new)
+        stats.inc_value("newsarchive/articles/updated", counts.updated)
+        stats.inc_value("newsarchive/articles/unchanged", counts.unchanged)
+        logger.debug("Saved %d articles (%s)", len(batch), counts)

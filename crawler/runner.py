@@ -1,0 +1,128 @@
+"""Run the `news` spider from Python with the options of `newsarchive crawl`."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import multiprocessing
+import signal
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlOptions:
+    """What to crawl, into which archive, and how politely."""
+
+    db: str = "archive.db"
+    site: str | None = None
+    start_urls: list[str] = field(default_factory=list)
+    delay: float | None = None
+    max_pages: int | None = None
+    ignore_robots: bool = False
+    workers: int | None = None
+    log_file: str | None = None
+    log_level: str = "INFO"
+    trigger: str = "manual"
+    extra_settings: dict[str, object] = field(default_factory=dict)
+
+
+def is_local_url(url: str) -> bool:
+    """True for a URL on a loopback address (a site served on this machine)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def crawl_settings(options: CrawlOptions) -> Settings:
+    """Scrapy settings: the project's defaults with the run's options applied."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    overrides: dict[str, object] = {
+        "NEWSARCHIVE_DB": options.db,
+        "NEWSARCHIVE_TRIGGER": options.trigger,
+        "LOG_LEVEL": options.log_level,
+    }
+    if options.delay is not None:
+        overrides["DOWNLOAD_DELAY"] = options.delay
+        if options.delay == 0:
+            # No politeness wanted (a local copy): full speed, no throttling.
+            overrides.update(
+                AUTOTHROTTLE_ENABLED=False,
+                CONCURRENT_REQUESTS=32,
+                CONCURRENT_REQUESTS_PER_DOMAIN=32,
+                RANDOMIZE_DOWNLOAD_DELAY=False,
+            )
+        else:
+            overrides["AUTOTHROTTLE_START_DELAY"] = options.delay
+    if options.max_pages:
+        overrides["CLOSESPIDER_PAGECOUNT"] = options.max_pages
+    if options.ignore_robots:
+        overrides["ROBOTSTXT_OBEY"] = False
+    if options.workers is not None:
+        overrides["NEWSARCHIVE_EXTRACT_WORKERS"] = options.workers
+    if options.log_file:
+        overrides["LOG_FILE"] = options.log_file
+    overrides.update(options.extra_settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> int | None:
+    """Crawl in this process (blocks until done); returns the crawl's ledger id."""
+    settings = crawl_settings(options)
+    process = CrawlerProcess(settings)
+    if options.ignore_robots:
+        logger.warning("robots.txt is ignored for this crawl (--ignore-robots)")
+    if options.delay is not None and options.delay < 1:
+        remote = [url for url in options.start_urls if not is_local_url(url)]
+        if remote or not options.start_urls:
+            logger.warning(
+                "A delay of %s s is impolite on a real site; use it for local copies only",
+                options.delay,
+            )
+    spider_args: dict[str, object] = {}
+    if options.site:
+        spider_args["site"] = options.site
+    if options.start_urls:
+        spider_args["start_url"] = list(options.start_urls)
+    crawler = process.create_crawler("news")
+    process.crawl(crawler, **spider_args)
+    process.start()
+    crawl_id = crawler.stats.get_value("newsarchive/crawl_id") if crawler.stats else None
+    return int(crawl_id) if crawl_id is not None else None
+
+
+def _crawl_child(options: CrawlOptions, results: Connection) -> None:
+    results.send(run_crawl(options))
+
+
+def run_crawl_in_subprocess(options: CrawlOptions) -> int | None:
+    """Crawl in a fresh process, so callers can crawl repeatedly (Twisted's reactor runs once)."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_crawl_child, args=(options, sender), name="newsarchive-crawl")
+    child.start()
+    # Ctrl-C reaches the child too (same process group); Scrapy stops it gracefully and we wait.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        child.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if child.exitcode != 0:
+        raise CrawlProcessError(f"the crawl process exited with status {child.exitcode}")
+    return receiver.recv() if receiver.poll() else None
+
+
+class CrawlProcessError(RuntimeError):
+    """The crawling process ended abnormally (an uncaught error; see the log)."""

@@ -1,0 +1,64 @@
+"""Scrapy settings for the newsarchive crawler.
+
+Defaults are polite, for a real news site. `newsarchive crawl --delay 0` (or `-s DOWNLOAD_DELAY=0`)
+is meant for sites served locally.
+"""
+
+BOT_NAME = "newsarchive"
+
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- newsarchive's own settings (documented in the README, "Settings") ---
+NEWSARCHIVE_DB = "archive.db"
+NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"
+NEWSARCHIVE_EXTRACT_WORKERS = 0  # 0: one per CPU core
+NEWSARCHIVE_EXTRACT_TIMEOUT = 30.0
+NEWSARCHIVE_BATCH_SIZE = 100
+NEWSARCHIVE_TRIGGER = "manual"
+NEWSARCHIVE_MAX_QUERY_PAGE = 500
+
+# An identifying User-Agent with a way to reach whoever runs the crawl.
+USER_AGENT = f"newsarchive/0.1 (+{NEWSARCHIVE_CONTACT})"
+
+# Politeness: obey robots.txt, one request at a time per host, at least 1 s apart,
+# slowed down further by AutoThrottle when the server answers slowly.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # RFC 9309: an unreachable or 5xx robots.txt means "disallow all".
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
+    # Scope is checked on every request, redirects and start URLs included.
+    "crawler.middlewares.ScopeMiddleware": 40,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.extraction.ExtractionPipeline": 300,
+    "crawler.pipelines.storage.StoragePipeline": 800,
+}
+
+EXTENSIONS = {
+    "crawler.ledger.CrawlLedger": 100,
+}
+
+# Scrapy's defaults made explicit: asyncio reactor (extraction is awaited from a process pool).
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

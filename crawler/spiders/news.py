@@ -1,0 +1,235 @@
+"""The `news` spider: finds a news site's articles through every route the site offers.
+
+Routes, each a fallback for the others: robots.txt `Sitemap:` lines, the well-known sitemap
+locations (indexes, nested and gzipped maps), RSS/Atom feeds (`/feed/` and `<link
+rel="alternate">`), and listing pages with their pagination plus ordinary links on the site.
+Every HTML page whose URL does not look like a listing goes to extraction, which decides whether
+it is an article; the spider itself never stores anything.
+
+    scrapy crawl news -a site=antwerpspersbureau
+    scrapy crawl news -a start_url=http://127.0.0.1:8000/ -s NEWSARCHIVE_DB=archive.db
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.discovery import (
+    FEED_TYPES,
+    WELL_KNOWN_FEEDS,
+    WELL_KNOWN_SITEMAPS,
+    DiscoveryError,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
+from crawler.extract import looks_like_listing_url
+from crawler.items import FetchedPage
+from crawler.middlewares import OutOfScope
+from crawler.profiles import SiteProfile, load_profile, profile_for_url
+from crawler.scope import SiteScope, normalize_link
+from crawler.signals import crawl_error
+
+logger = logging.getLogger(__name__)
+
+# Scheduling priorities: article candidates from sitemaps and feeds first, listings after.
+PRIORITY_DISCOVERY = 30
+PRIORITY_ARTICLE = 20
+PRIORITY_LISTING = 10
+
+_CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+
+
+class StartUrlError(ValueError):
+    """A start URL that cannot be crawled."""
+
+
+def split_start_urls(value: str | list[str] | None) -> list[str]:
+    """Start URLs from a spider argument: a list, or one string separated by commas or spaces."""
+    if not value:
+        return []
+    items = value if isinstance(value, list) else re.split(r"[,\s]+", value)
+    urls = [item.strip() for item in items if item.strip()]
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StartUrlError(f"not an http(s) URL: {url!r}")
+    return urls
+
+
+def site_root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        site: str | None = None,
+        start_url: str | list[str] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        urls = split_start_urls(start_url)
+        if site:
+            self.profile: SiteProfile = load_profile(site)
+        elif urls:
+            self.profile = profile_for_url(urls[0])
+        else:
+            raise StartUrlError("give a site (-a site=NAME) or start URLs (-a start_url=URL)")
+        self.start_urls = urls or list(self.profile.start_urls)
+        if not self.start_urls:
+            raise StartUrlError(f"site profile {self.profile.name!r} has no start URLs")
+        self.site_name = self.profile.name
+        self.scope = SiteScope.from_urls(self.start_urls, extra_hosts=self.profile.hosts)
+        self.allowed_domains = self.scope.hosts
+
+    async def start(self) -> AsyncIterator[Request]:
+        roots = dict.fromkeys(site_root(url) for url in self.start_urls)
+        for root in roots:
+            yield Request(
+                f"{root}/robots.txt",
+                callback=self.parse_robots,
+                errback=self.robots_missing,
+                meta={"dont_obey_robotstxt": True, "probe": True},
+                priority=PRIORITY_DISCOVERY,
+                dont_filter=True,
+            )
+            for path in WELL_KNOWN_FEEDS:
+                yield self._request(f"{root}{path}", self.parse_feed, PRIORITY_DISCOVERY, probe=True)
+        for url in self.start_urls:
+            yield Request(
+                url, callback=self.parse_page, errback=self.on_error, priority=PRIORITY_LISTING
+            )
+
+    # --- discovery routes ---
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        self._count_page()
+        text = response.text if isinstance(response, TextResponse) else ""
+        sitemaps = sitemaps_from_robots(text, response.url)
+        if sitemaps:
+            logger.info("robots.txt names %d sitemap(s)", len(sitemaps))
+        yield from self._sitemap_requests(site_root(response.url), sitemaps)
+
+    def robots_missing(self, failure: Failure) -> Iterator[Request]:
+        yield from self._sitemap_requests(site_root(failure.request.url), [])
+
+    def _sitemap_requests(self, root: str, named: list[str]) -> Iterator[Request]:
+        probe = not named
+        for url in named or [f"{root}{path}" for path in WELL_KNOWN_SITEMAPS]:
+            yield self._request(url, self.parse_sitemap, PRIORITY_DISCOVERY, probe=probe)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self._count_page()
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except DiscoveryError as error:
+            if not response.meta.get("probe"):
+                self._report(response.url, response.status, f"unreadable sitemap: {error}")
+            return
+        self.crawler.stats.inc_value("newsarchive/discovery/sitemaps")
+        for link in sitemap.links:
+            if sitemap.is_index:
+                yield self._request(link.url, self.parse_sitemap, PRIORITY_DISCOVERY)
+            else:
+                evidence = {"sitemap_lastmod": link.date} if link.date else {}
+                yield from self._follow(link.url, evidence=evidence)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        self._count_page()
+        try:
+            entries = parse_feed(response.body, response.url)
+        except DiscoveryError as error:
+            if not response.meta.get("probe"):
+                self._report(response.url, response.status, f"unreadable feed: {error}")
+            return
+        self.crawler.stats.inc_value("newsarchive/discovery/feeds")
+        for entry in entries:
+            evidence = {"feed_published": entry.date} if entry.date else {}
+            yield from self._follow(entry.url, evidence=evidence)
+
+    def parse_page(self, response: Response) -> Iterator[Request | FetchedPage]:
+        self._count_page()
+        if not isinstance(response, HtmlResponse):
+            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+            self.crawler.stats.inc_value("newsarchive/skipped/not_html")
+            logger.debug("Not HTML (%s): %s", content_type or "no Content-Type", response.url)
+            return
+        for link in response.css("link[rel~=alternate]"):
+            if (link.attrib.get("type") or "").lower() in FEED_TYPES:
+                url = response.urljoin(link.attrib.get("href", ""))
+                yield self._request(url, self.parse_feed, PRIORITY_DISCOVERY)
+        for href in response.css("a::attr(href)").getall():
+            yield from self._follow(response.urljoin(href.strip()))
+        if not looks_like_listing_url(response.url):
+            yield FetchedPage(
+                url=response.url,
+                body=response.body,
+                declared_encoding=self._declared_encoding(response),
+                evidence=dict(response.meta.get("evidence") or {}),
+            )
+
+    # --- helpers ---
+
+    def _follow(self, url: str, evidence: dict[str, str] | None = None) -> Iterator[Request]:
+        max_page = self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500)
+        link = normalize_link(url, max_query_page=max_page)
+        if link is None or not self.scope.allows(link):
+            return
+        listing = looks_like_listing_url(link)
+        yield Request(
+            link,
+            callback=self.parse_page,
+            errback=self.on_error,
+            priority=PRIORITY_LISTING if listing else PRIORITY_ARTICLE,
+            meta={"evidence": evidence} if evidence else {},
+        )
+
+    def _request(self, url: str, callback: Any, priority: int, *, probe: bool = False) -> Request:
+        return Request(
+            url, callback=callback, errback=self.on_error, priority=priority, meta={"probe": probe}
+        )
+
+    @staticmethod
+    def _declared_encoding(response: Response) -> str | None:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        match = _CHARSET.search(content_type)
+        return match.group(1) if match else None
+
+    def _count_page(self) -> None:
+        self.crawler.stats.inc_value("newsarchive/pages")
+
+    def _report(self, url: str, status: int | None, reason: str) -> None:
+        logger.warning("%s: %s", url, reason)
+        self.crawler.signals.send_catch_log(crawl_error, url=url, status=status, reason=reason)
+
+    def on_error(self, failure: Failure) -> None:
+        """Log and record a failed request; a probe for an optional route that 404s is no error."""
+        request = failure.request
+        if failure.check(HttpError):
+            response = failure.value.response
+            if request.meta.get("probe") and response.status in (404, 410):
+                logger.debug("No %s on this site (HTTP %s)", request.url, response.status)
+                return
+            self._report(request.url, response.status, f"HTTP {response.status}")
+        elif failure.check(OutOfScope):
+            self._report(request.url, None, str(failure.value))
+        elif failure.check(IgnoreRequest):  # robots.txt said no: counted by its middleware
+            logger.debug("Ignored %s: %s", request.url, failure.value)
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            self._report(request.url, None, reason)

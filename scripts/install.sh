@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up (or update) the project's virtual environment in .venv.
+#   bash scripts/install.sh          the application
+#   bash scripts/install.sh test     the application and what the tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "newsarchive needs Python 3.11 or newer as '$PYTHON' (set PYTHON=... to choose one)" >&2
+  exit 1
+fi
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+    # Debian's Python keeps venv in a separate package.
+    rm -rf .venv
+    as_root apt-get update -q
+    as_root apt-get install -y -q python3-venv
+    "$PYTHON" -m venv .venv
+  fi
+fi
+
+extras=""
+if [ "${1:-}" = "test" ]; then extras="[test]"; fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".${extras}"
