@@ -1,0 +1,77 @@
+"""Command line: ``python -m demosite serve`` or ``python -m demosite truth``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+
+from demosite.content import DemoSite
+from demosite.server import serve_demo_site
+
+
+def _site_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--articles", type=int, default=300, help="number of articles (default 300)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="content seed (default 1)")
+    parser.add_argument("--revision", type=int, default=0, help="content revision (default 0)")
+    parser.add_argument("--no-sitemap", action="store_true", help="serve no XML sitemaps")
+    parser.add_argument("--no-feed", action="store_true", help="serve no RSS feeds")
+    parser.add_argument(
+        "--no-trailing-slash",
+        action="store_true",
+        help="link to articles without their trailing slash",
+    )
+
+
+def _build_site(args: argparse.Namespace) -> DemoSite:
+    return DemoSite(
+        args.articles,
+        args.seed,
+        sitemap=not args.no_sitemap,
+        feed=not args.no_feed,
+        trailing_slash_links=not args.no_trailing_slash,
+        revision=args.revision,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo site command line."""
+    parser = argparse.ArgumentParser(prog="python -m demosite", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the demo site until interrupted")
+    _site_arguments(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    truth = commands.add_parser("truth", help="print the expected extraction as JSON lines")
+    _site_arguments(truth)
+    args = parser.parse_args(argv)
+    try:
+        site = _build_site(args)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.command == "truth":
+        try:
+            for index in range(site.articles):
+                sys.stdout.write(json.dumps(site.ground_truth(index), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (| head): not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    server = serve_demo_site(site, args.host, args.port)
+    print(f"serving {server.url}/", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""Serve a demo site over HTTP on a local port, in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+from demosite.content import DemoSite
+
+logger = logging.getLogger(__name__)
+
+
+class _DemoHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(
+        self, address: tuple[str, int], site: DemoSite, request_log: list[str] | None
+    ) -> None:
+        self.site = site
+        self.request_log = request_log
+        self.log_lock = threading.Lock()
+        super().__init__(address, _DemoRequestHandler)
+
+
+class _DemoRequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without this, Nagle's algorithm and the
+    # client's delayed ACK add 40 ms to every keep-alive response.
+    disable_nagle_algorithm = True
+    server_version = "Apache"
+    sys_version = ""
+    server: _DemoHTTPServer
+
+    def do_GET(self) -> None:
+        """Answer a GET request."""
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        """Answer a HEAD request."""
+        self._answer(send_body=False)
+
+    def _answer(self, *, send_body: bool) -> None:
+        server = self.server
+        if server.request_log is not None:
+            with server.log_lock:
+                server.request_log.append(self.path)
+        host = self.headers.get("Host") or "{}:{}".format(*server.server_address[:2])
+        status, headers, body = server.site.render(self.path, host, self.headers)
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body and body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep request lines out of stderr; they are available at debug level."""
+        logger.debug("%s - %s", self.address_string(), format % args)
+
+
+class RunningServer:
+    """A demo site being served in a daemon thread; close it (or use it as a context manager)."""
+
+    def __init__(self, httpd: _DemoHTTPServer, thread: threading.Thread) -> None:
+        self._httpd = httpd
+        self._thread = thread
+        self.site = httpd.site
+        self.host = str(httpd.server_address[0])
+        self.port = int(httpd.server_address[1])
+        self.url = f"http://{self.host}:{self.port}"
+        self.request_log: list[str] = httpd.request_log if httpd.request_log is not None else []
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+            self._thread.join()
+        self._httpd.server_close()
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<RunningServer {self.url} articles={self.site.articles}>"
+
+
+def serve_demo_site(
+    site: DemoSite, host: str = "127.0.0.1", port: int = 0, *, log_requests: bool = False
+) -> RunningServer:
+    """Start serving a demo site in a daemon thread; port 0 picks a free port."""
+    httpd = _DemoHTTPServer((host, port), site, [] if log_requests else None)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="demosite", daemon=True
+    )
+    thread.start()
+    running = RunningServer(httpd, thread)
+    logger.info("serving demo site of %d articles at %s", site.articles, running.url)
+    return running
