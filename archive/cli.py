@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,6 +61,7 @@ def _run_crawl(options: Any) -> dict[str, Any]:
 
 def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> None:
     from crawler.profiles import UnknownSiteProfile, load_profile
+
     from crawler.spiders.news import StartUrlError, split_start_urls
 
     try:
@@ -89,13 +89,22 @@ def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> Non
 )
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages.")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (logged).")
-@click.option("--workers", type=click.IntRange(min=1), help="Extraction processes (default: cores).")
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Extraction processes (default: cores)."
+)
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log here.")
 @click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
     default="INFO",
     show_default=True,
+)
+@click.option(
+    "--route",
+    "routes",
+    multiple=True,
+    type=click.Choice(["sitemap", "feed", "links"]),
+    help="Discover articles only this way (repeatable; default: all).",
 )
 @click.option(
     "--trigger",
@@ -115,6 +124,7 @@ def crawl(
     log_file: str | None,
     log_level: str,
     trigger: str,
+    routes: tuple[str, ...],
 ) -> None:
     """Crawl a site into the archive and print a summary; exit status 1 if the crawl failed."""
     from crawler.runner import CrawlOptions
@@ -133,6 +143,7 @@ def crawl(
         log_file=log_file,
         log_level=log_level,
         trigger=trigger,
+        routes=list(routes),
     )
     result = _run_crawl(options)
     click.echo(_summary_line(result))
@@ -161,12 +172,22 @@ def _remove_database(path: Path) -> None:
 
 @cli.command()
 @click.option("--articles", default=300, show_default=True, type=click.IntRange(min=1))
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
-              help="Port of the archive (Datasette).")
-@click.option("--site-port", default=0, type=click.IntRange(0, 65535),
-              help="Port of the demo news site (default: any free port).")
-@click.option("--db", default="demo/archive.db", show_default=True,
-              help="Archive file, created afresh.")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port of the archive (Datasette).",
+)
+@click.option(
+    "--site-port",
+    default=0,
+    type=click.IntRange(0, 65535),
+    help="Port of the demo news site (default: any free port).",
+)
+@click.option(
+    "--db", default="demo/archive.db", show_default=True, help="Archive file, created afresh."
+)
 @click.option("--no-serve", is_flag=True, help="Crawl, print the summary and stop.")
 def demo(articles: int, port: int, site_port: int, db: str, no_serve: bool) -> None:
     """Serve the bundled demo news site, crawl it into a fresh archive and publish it."""

@@ -113,9 +113,9 @@ def parse_feed(body: bytes, base_url: str) -> list[DiscoveredLink]:
                     url = href
                 elif child.text and child.text.strip():
                     url = child.text.strip()
-            elif child_name in ("pubdate", "published", "date") and date is None:
-                date = _feed_date(child.text)
-            elif child_name == "updated" and date is None:
+            elif (child_name in ("pubdate", "published", "date") and date is None) or (
+                child_name == "updated" and date is None
+            ):
                 date = _feed_date(child.text)
         if url:
             links.append(DiscoveredLink(urljoin(base_url, url.strip()), date))

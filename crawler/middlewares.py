@@ -6,11 +6,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from scrapy import Request, Spider
-from twisted.internet.defer import Deferred
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 
 from crawler.scope import SiteScope
 

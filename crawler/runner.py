@@ -30,6 +30,7 @@ class CrawlOptions:
     log_file: str | None = None
     log_level: str = "INFO"
     trigger: str = "manual"
+    routes: list[str] = field(default_factory=list)
     extra_settings: dict[str, object] = field(default_factory=dict)
 
 
@@ -96,6 +97,8 @@ def run_crawl(options: CrawlOptions) -> int | None:
         spider_args["site"] = options.site
     if options.start_urls:
         spider_args["start_url"] = list(options.start_urls)
+    if options.routes:
+        spider_args["routes"] = ",".join(options.routes)
     crawler = process.create_crawler("news")
     process.crawl(crawler, **spider_args)
     process.start()

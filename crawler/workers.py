@@ -1,4 +1,4 @@
-"""Extraction off the event loop: a process pool whose workers each enforce a time limit per page."""
+"""Extraction off the event loop: a process pool whose workers enforce a time limit per page."""
 
 from __future__ import annotations
 

@@ -50,7 +50,10 @@ class StoragePipeline:
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         self.batch.append(ItemAdapter(item).asdict())
-        if len(self.batch) >= self.batch_size or time.monotonic() - self.last_flush > FLUSH_INTERVAL:
+        if (
+            len(self.batch) >= self.batch_size
+            or time.monotonic() - self.last_flush > FLUSH_INTERVAL
+        ):
             self.flush()
         return item
 

@@ -47,6 +47,10 @@ PRIORITY_DISCOVERY = 30
 PRIORITY_ARTICLE = 20
 PRIORITY_LISTING = 10
 
+# Discovery routes a crawl can be limited to (-a routes=sitemap,feed); default: all of them.
+ROUTES = ("sitemap", "feed", "links")
+
+COMMENT_FEED = re.compile(r"comment|reactie|kommentar|commentaire", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 
 
@@ -79,6 +83,7 @@ class NewsSpider(Spider):
         self,
         site: str | None = None,
         start_url: str | list[str] | None = None,
+        routes: str | None = None,
         *args: Any,
         **kwargs: Any,
     ):
@@ -94,12 +99,17 @@ class NewsSpider(Spider):
         if not self.start_urls:
             raise StartUrlError(f"site profile {self.profile.name!r} has no start URLs")
         self.site_name = self.profile.name
+        self.routes = set(re.split(r"[,\s]+", routes.strip())) if routes else set(ROUTES)
+        if unknown := self.routes - set(ROUTES):
+            raise StartUrlError(f"unknown discovery route(s) {sorted(unknown)}; use {ROUTES}")
         self.scope = SiteScope.from_urls(self.start_urls, extra_hosts=self.profile.hosts)
         self.allowed_domains = self.scope.hosts
 
     async def start(self) -> AsyncIterator[Request]:
         roots = dict.fromkeys(site_root(url) for url in self.start_urls)
         for root in roots:
+            if "sitemap" not in self.routes:
+                break
             yield Request(
                 f"{root}/robots.txt",
                 callback=self.parse_robots,
@@ -108,17 +118,22 @@ class NewsSpider(Spider):
                 priority=PRIORITY_DISCOVERY,
                 dont_filter=True,
             )
+        for root in roots:
+            if "feed" not in self.routes:
+                break
             for path in WELL_KNOWN_FEEDS:
-                yield self._request(f"{root}{path}", self.parse_feed, PRIORITY_DISCOVERY, probe=True)
-        for url in self.start_urls:
-            yield Request(
-                url, callback=self.parse_page, errback=self.on_error, priority=PRIORITY_LISTING
-            )
+                yield self._request(
+                    f"{root}{path}", self.parse_feed, PRIORITY_DISCOVERY, probe=True
+                )
+        if "links" in self.routes:
+            for url in self.start_urls:
+                yield Request(
+                    url, callback=self.parse_page, errback=self.on_error, priority=PRIORITY_LISTING
+                )
 
     # --- discovery routes ---
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        self._count_page()
         text = response.text if isinstance(response, TextResponse) else ""
         sitemaps = sitemaps_from_robots(text, response.url)
         if sitemaps:
@@ -169,12 +184,18 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newsarchive/skipped/not_html")
             logger.debug("Not HTML (%s): %s", content_type or "no Content-Type", response.url)
             return
-        for link in response.css("link[rel~=alternate]"):
-            if (link.attrib.get("type") or "").lower() in FEED_TYPES:
+        if "feed" in self.routes:
+            for link in response.css("link[rel~=alternate]"):
+                if (link.attrib.get("type") or "").lower() not in FEED_TYPES:
+                    continue
+                if COMMENT_FEED.search(f"{link.attrib.get('title', '')} {link.attrib.get('href', '')}"):
+                    continue  # a post's comment feed lists comments, not articles
                 url = response.urljoin(link.attrib.get("href", ""))
-                yield self._request(url, self.parse_feed, PRIORITY_DISCOVERY)
-        for href in response.css("a::attr(href)").getall():
-            yield from self._follow(response.urljoin(href.strip()))
+                # An advertised feed that is gone is no crawl error: the site works without it.
+                yield self._request(url, self.parse_feed, PRIORITY_DISCOVERY, probe=True)
+        if "links" in self.routes:
+            for href in response.css("a::attr(href)").getall():
+                yield from self._follow(response.urljoin(href.strip()))
         if not looks_like_listing_url(response.url):
             yield FetchedPage(
                 url=response.url,

@@ -1,0 +1,130 @@
+"""Shared fixtures: the demo site on loopback, crawls run as a user runs them, small test servers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from demosite import DemoSite, serve_demo_site
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+PAGES = Path(__file__).resolve().parent / "pages"
+DEMO_ARTICLES = 150
+
+
+def run_newsarchive(*args: str, cwd: Path = REPO, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the `newsarchive` command line in a child process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "archive", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def crawl(db: Path, *start_urls: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """`newsarchive crawl` of local start URLs at full speed into `db`."""
+    args = ["crawl", "--db", str(db), "--delay", "0", "--workers", "2"]
+    for url in start_urls:
+        args += ["--start-url", url]
+    return run_newsarchive(*args, *extra)
+
+
+def stored_urls(db_path: Path) -> list[str]:
+    db = Database(db_path)
+    try:
+        return [row["url"] for row in db["articles"].rows]
+    finally:
+        db.close()
+
+
+def last_crawl(db_path: Path) -> dict:
+    db = Database(db_path)
+    try:
+        row = db.execute("SELECT * FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+        columns = [c[0] for c in db.execute("SELECT * FROM crawls LIMIT 0").description]
+        return dict(zip(columns, row, strict=True))
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator:
+    site = DemoSite(articles=DEMO_ARTICLES)
+    with serve_demo_site(site) as server:
+        server.site = site
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_archive(demo_site, tmp_path_factory) -> Path:
+    """The demo site crawled once into an archive, for tests that only read it."""
+    db = tmp_path_factory.mktemp("demo") / "archive.db"
+    result = crawl(db, f"{demo_site.url}/", extra=("--site", "antwerpspersbureau"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
+
+
+@dataclass
+class TestServer:
+    """A loopback HTTP server answering fixed routes; records every path it was asked for."""
+
+    url: str
+    requests: list[str]
+    routes: dict[str, Route]
+
+
+@pytest.fixture
+def make_server() -> Iterator[Callable[[dict[str, Route]], TestServer]]:
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(routes: dict[str, Route]) -> TestServer:
+        requests: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                requests.append(self.path)
+                route = routes.get(self.path) or Route(404, b"not found")
+                self.send_response(route.status)
+                for name, value in route.headers.items():
+                    self.send_header(name, value.replace("{origin}", server_url))
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server_url = f"http://127.0.0.1:{server.server_address[1]}"
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return TestServer(server_url, requests, routes)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
