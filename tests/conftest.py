@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo site on loopback, crawls run as a user runs them, small test servers."""
+"""Shared fixtures: the demo site on loopback, crawls run as a user would, small test servers."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 PAGES = Path(__file__).resolve().parent / "pages"
 DEMO_ARTICLES = 150
+DEMO_PROFILE = "antwerpspersbureau"
 
 
-def run_newsarchive(*args: str, cwd: Path = REPO, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_newsarchive(
+    *args: str, cwd: Path = REPO, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run the `newsarchive` command line in a child process, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "archive", *args],
@@ -34,12 +37,21 @@ def run_newsarchive(*args: str, cwd: Path = REPO, timeout: float = 600) -> subpr
     )
 
 
-def crawl(db: Path, *start_urls: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def crawl(
+    db: Path, *start_urls: str, site: str | None = None, extra: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     """`newsarchive crawl` of local start URLs at full speed into `db`."""
     args = ["crawl", "--db", str(db), "--delay", "0", "--workers", "2"]
+    if site:
+        args += ["--site", site]
     for url in start_urls:
         args += ["--start-url", url]
     return run_newsarchive(*args, *extra)
+
+
+def crawl_demo(db: Path, url: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """Crawl a demo site with the profile of the regional site it imitates."""
+    return crawl(db, url, site=DEMO_PROFILE, extra=extra)
 
 
 def stored_urls(db_path: Path) -> list[str]:
@@ -72,7 +84,7 @@ def demo_site() -> Iterator:
 def demo_archive(demo_site, tmp_path_factory) -> Path:
     """The demo site crawled once into an archive, for tests that only read it."""
     db = tmp_path_factory.mktemp("demo") / "archive.db"
-    result = crawl(db, f"{demo_site.url}/", extra=("--site", "antwerpspersbureau"))
+    result = crawl_demo(db, f"{demo_site.url}/")
     assert result.returncode == 0, result.stderr[-3000:]
     return db
 
@@ -101,7 +113,7 @@ def make_server() -> Iterator[Callable[[dict[str, Route]], TestServer]]:
         requests: list[str] = []
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            def do_GET(self) -> None:
                 requests.append(self.path)
                 route = routes.get(self.path) or Route(404, b"not found")
                 self.send_response(route.status)

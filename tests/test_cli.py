@@ -23,8 +23,16 @@ def test_extract_prints_one_line_per_file_in_order(runner, tmp_path):
     listing = tmp_path / "listing.html"
     shutil.copy(PAGES / "category-listing.html", listing)
     result = runner.invoke(
-        cli, ["extract", str(seed), str(listing), "--url", "http://127.0.0.1:8000/x/",
-              "--site", "antwerpspersbureau"]
+        cli,
+        [
+            "extract",
+            str(seed),
+            str(listing),
+            "--url",
+            "http://127.0.0.1:8000/x/",
+            "--site",
+            "antwerpspersbureau",
+        ],
     )
     assert result.exit_code == 0, result.output
     first, second = json_lines(result.output)
@@ -88,7 +96,18 @@ def test_crawl_through_the_runner(runner, tmp_path):
     db = tmp_path / "archive.db"
     with serve_demo_site(DemoSite(articles=15)) as site:
         result = runner.invoke(
-            cli, ["crawl", "--start-url", f"{site.url}/", "--db", str(db), "--delay", "0"]
+            cli,
+            [
+                "crawl",
+                "--start-url",
+                f"{site.url}/",
+                "--db",
+                str(db),
+                "--delay",
+                "0",
+                "--site",
+                "antwerpspersbureau",
+            ],
         )
     assert result.exit_code == 0, result.output
     assert "15 new" in result.output

@@ -8,7 +8,7 @@ import pytest
 from sqlite_utils import Database
 
 from demosite import DemoSite, serve_demo_site
-from tests.conftest import REPO, Route, crawl, last_crawl, stored_urls
+from tests.conftest import DEMO_PROFILE, REPO, Route, crawl, crawl_demo, last_crawl, stored_urls
 
 LISTING_PATH = re.compile(r"/(category|tag|author|page|feed)/|/\d{4}/(\d{2}/)?$|^/$")
 
@@ -43,7 +43,7 @@ def test_broken_links_are_recorded_as_errors(demo_archive):
 def test_second_crawl_adds_no_rows(demo_site, tmp_path):
     db = tmp_path / "archive.db"
     for _ in range(2):
-        result = crawl(db, f"{demo_site.url}/")
+        result = crawl_demo(db, f"{demo_site.url}/")
         assert result.returncode == 0, result.stderr[-2000:]
     urls = stored_urls(db)
     assert len(urls) == len(set(urls)) == demo_site.site.articles
@@ -65,7 +65,7 @@ def test_second_crawl_adds_no_rows(demo_site, tmp_path):
 def test_discovery_without_sitemap_or_feed(variant, tmp_path):
     site = DemoSite(articles=60, **variant)
     with serve_demo_site(site) as server:
-        result = crawl(tmp_path / "archive.db", f"{server.url}/")
+        result = crawl_demo(tmp_path / "archive.db", f"{server.url}/")
         assert result.returncode == 0, result.stderr[-2000:]
         assert set(stored_urls(tmp_path / "archive.db")) == article_urls(site, server.url)
 
@@ -77,7 +77,7 @@ def test_discovery_without_sitemap_or_feed(variant, tmp_path):
 def test_each_discovery_route_on_its_own(route, expected_count, tmp_path):
     site = DemoSite(articles=60)
     with serve_demo_site(site) as server:
-        result = crawl(tmp_path / "archive.db", f"{server.url}/", extra=("--route", route))
+        result = crawl_demo(tmp_path / "archive.db", f"{server.url}/", extra=("--route", route))
         assert result.returncode == 0, result.stderr[-2000:]
         stored = set(stored_urls(tmp_path / "archive.db"))
     assert len(stored) == expected_count
@@ -95,17 +95,37 @@ def test_scrapy_crawl_command_from_repo_root(tmp_path):
     db = tmp_path / "scrapy.db"
     with serve_demo_site(site) as server:
         result = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_url={server.url}/",
-             "-s", f"NEWSARCHIVE_DB={db}", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "AUTOTHROTTLE_ENABLED=False"],
-            cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "news",
+                "-a",
+                f"start_url={server.url}/",
+                "-a",
+                f"site={DEMO_PROFILE}",
+                "-s",
+                f"NEWSARCHIVE_DB={db}",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=False",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(stored_urls(db)) == 20
 
 
 def test_offsite_redirect_from_start_url_is_not_followed(make_server, tmp_path):
-    elsewhere = make_server({"/": Route(200, b"<html><body><article><h1>x</h1></article></body></html>")})
+    elsewhere = make_server(
+        {"/": Route(200, b"<html><body><article><h1>x</h1></article></body></html>")}
+    )
     start = make_server(
         {
             "/robots.txt": Route(404, b""),

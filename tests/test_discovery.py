@@ -74,12 +74,16 @@ def test_parse_atom():
     assert (link.url, link.date) == ("http://news.test/c/", "2024-06-21T08:00:00Z")
 
 
-@pytest.mark.parametrize("body", [b"", b"<html/>", b"<rss><channel><item>"])
-def test_unreadable_feeds(body):
-    try:
-        assert parse_feed(body, BASE) == []
-    except DiscoveryError:
-        pass
+@pytest.mark.parametrize("body", [b"", b"<html/>", b"not xml at all"])
+def test_unreadable_feeds_raise(body):
+    with pytest.raises(DiscoveryError):
+        parse_feed(body, BASE)
+
+
+def test_truncated_feed_keeps_the_complete_entries():
+    truncated = RSS[: RSS.index(b"<item><title>B")] + b"<item><title>B</title><link>/b"
+    links = parse_feed(truncated, BASE)
+    assert links[0].url == "http://news.test/a/"
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,7 @@ def test_json_search_is_accent_insensitive(datasette, query):
 
 
 def test_seed_article_fields_via_api(datasette):
-    rows = get(
-        datasette, f"/archive/articles.json?title__exact={SEED_TITLE}&_shape=array"
-    ).json()
+    rows = get(datasette, f"/archive/articles.json?title__exact={SEED_TITLE}&_shape=array").json()
     assert len(rows) == 1
     seed = rows[0]
     assert seed["published"].startswith("2024-06-20")
