@@ -1,8 +1,17 @@
-"""Extraction quality gate: our extractor against bare trafilatura on a set of annotated pages.
+"""Extraction quality: our extractor against bare trafilatura, on annotated and labelled pages.
 
-Run as ``python -m crawler.evaluate [--pages DIR] [--limit N] [--per-page]``. DIR holds
-``expectations.json`` (URL -> file, "with" strings a correct extraction contains, "without"
-boilerplate strings it must not contain) and the pages under ``pages/``.
+Three evaluations, one command each:
+
+* ``python -m crawler.evaluate [--pages DIR] [--limit N] [--per-page]``: the annotated pages of
+  trafilatura's evaluation set. DIR holds ``expectations.json`` (URL -> file, "with" strings a
+  correct extraction contains, "without" boilerplate strings it must not contain) and the pages
+  under ``pages/``.
+* ``python -m crawler.evaluate --demo N [--per-page]``: the first N articles of the bundled demo
+  site, field by field against the record the site says is correct, then the same pages with a
+  ``<title>`` that is only the site's name.
+* ``python -m crawler.evaluate --wordpress [DIR] [--per-page]``: the posts of a static WordPress
+  export, labelled from the site's own ``wp-json/`` export and RSS feed, then the same pages with
+  a ``<title>`` that is only the site's name.
 """
 
 from __future__ import annotations
@@ -10,23 +19,32 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from html import escape
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+import lxml.etree
+import lxml.html
 import trafilatura
+from trafilatura.settings import Document
 
 from crawler.extract import NotAnArticle, extract_article
 from crawler.profiles import SiteProfile, load_profile
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PAGES_DIR = (
-    Path(__file__).resolve().parents[2] / "shared" / "realdata" / "extraction" / "trafilatura-eval"
-)
+# shared/ sits beside the repository, in CI too
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+DEFAULT_PAGES_DIR = SHARED_DIR / "realdata" / "extraction" / "trafilatura-eval"
 
 
 class EvaluationDataError(ValueError):
@@ -222,6 +240,497 @@ def format_report(result: EvaluationResult, per_page: bool = False) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- labelled pages
+
+DEFAULT_WORDPRESS_DIR = SHARED_DIR / "realdata" / "sites" / "baldr"
+# The export's pages are read as if served from this host (it is never contacted).
+WORDPRESS_BASE_URL = "https://hetillusteredispuutbaldr.example"
+DEMO_HOST = "127.0.0.1:8800"
+DEMO_PROFILE = "antwerpspersbureau"
+
+# Compared fields, in table order, with the label the report gives them.
+FIELD_LABELS = {
+    "title": "title",
+    "published": "published (timestamp)",
+    "published_day": "published (day)",
+    "author": "author",
+    "place": "place",
+    "categories": "categories",
+    "tags": "tags",
+}
+# What bare trafilatura cannot give: it scores these as wrong, and the report says why.
+BASELINE_GAPS = {
+    "published": "bare trafilatura gives a day, no time",
+    "place": "bare trafilatura has no such field",
+}
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p",
+        "pre", "section", "table", "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
+_BODY_CLASS_RE = re.compile(rb"<body\b[^>]*?\bclass\s*=\s*[\"']([^\"']*)", re.I)
+_TITLE_ELEMENT_RE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.I | re.S)
+_TITLE_META_RE = re.compile(
+    r"<meta\b[^>]*\b(?P<attribute>property|name)\s*=\s*[\"'](?P<key>(?:og|twitter):title)[\"'][^>]*>",
+    re.I,
+)
+_META_CHARSET_RE = re.compile(r"<meta\s+charset\s*=\s*[\"']?[\w-]+[\"']?\s*/?>", re.I)
+_JSON_LD_RE = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>.*?</script\s*>", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class LabelledPage:
+    """A page and the values a correct extraction gives, taken from a source other than the page.
+
+    truth holds any of the FIELD_LABELS keys and "text"; a key left out is not scored on this page.
+    """
+
+    name: str
+    url: str
+    html: bytes
+    truth: Mapping[str, Any]
+    declared_encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Labelled pages of one site, the profile our extractor reads them with, what was left out."""
+
+    name: str
+    profile: str
+    pages: list[LabelledPage]
+    unlabelled: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What one extractor gave for one page, in the compared fields."""
+
+    fields: Mapping[str, Any]
+    text: str
+    seconds: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TextScore:
+    """Token-level precision, recall and F1 of an extracted text against the reference text."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+def token_scores(extracted: str, reference: str) -> TextScore:
+    """Compare two texts as bags of whitespace-separated tokens (case and punctuation count).
+
+    Both empty scores 1.0; one of them empty scores 0.0.
+    """
+    got, wanted = extracted.split(), reference.split()
+    if not got and not wanted:
+        return TextScore(1.0, 1.0, 1.0)
+    overlap = sum((Counter(got) & Counter(wanted)).values())
+    if not overlap:
+        return TextScore(0.0, 0.0, 0.0)
+    precision, recall = overlap / len(got), overlap / len(wanted)
+    return TextScore(precision, recall, 2 * precision * recall / (precision + recall))
+
+
+@dataclass(frozen=True)
+class LabelledPageResult:
+    """Both extractors on one labelled page."""
+
+    page: LabelledPage
+    ours: Extraction
+    baseline: Extraction
+
+    def matches(self, which: str) -> dict[str, bool]:
+        """Labelled field -> whether "ours" or "baseline" gave exactly the true value."""
+        extraction: Extraction = getattr(self, which)
+        return {
+            name: extraction.fields.get(name) == self.page.truth[name]
+            for name in FIELD_LABELS
+            if name in self.page.truth
+        }
+
+    def text_score(self, which: str) -> TextScore | None:
+        """Body text score of "ours" or "baseline", or None when the page has no reference text."""
+        if "text" not in self.page.truth:
+            return None
+        return token_scores(getattr(self, which).text, self.page.truth["text"])
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    """One extractor's figures over a labelled set."""
+
+    exact: dict[str, tuple[int, int]]
+    text: TextScore | None
+    median_seconds: float
+    p95_seconds: float
+
+    def exact_share(self, name: str) -> float:
+        """Share of the labelled pages on which the field is exactly right."""
+        right, labelled = self.exact[name]
+        return right / labelled if labelled else 1.0
+
+
+@dataclass
+class LabelledEvaluation:
+    """Per-page results of both extractors on one labelled set."""
+
+    labelled: LabelledSet
+    results: list[LabelledPageResult] = field(default_factory=list)
+
+    def summary(self, which: str) -> FieldSummary:
+        """Overall figures of "ours" or "baseline": exact-match counts, mean text scores, times."""
+        exact: dict[str, tuple[int, int]] = {}
+        for result in self.results:
+            for name, right in result.matches(which).items():
+                done, labelled = exact.get(name, (0, 0))
+                exact[name] = (done + right, labelled + 1)
+        scores = [s for r in self.results if (s := r.text_score(which)) is not None]
+        text = (
+            TextScore(
+                statistics.fmean(s.precision for s in scores),
+                statistics.fmean(s.recall for s in scores),
+                statistics.fmean(s.f1 for s in scores),
+            )
+            if scores
+            else None
+        )
+        seconds = sorted(getattr(r, which).seconds for r in self.results)
+        return FieldSummary(
+            exact={name: exact[name] for name in FIELD_LABELS if name in exact},
+            text=text,
+            median_seconds=statistics.median(seconds) if seconds else 0.0,
+            p95_seconds=_percentile(seconds, 0.95),
+        )
+
+    @property
+    def ours(self) -> FieldSummary:
+        """Our extractor's figures."""
+        return self.summary("ours")
+
+    @property
+    def baseline(self) -> FieldSummary:
+        """Bare trafilatura's figures."""
+        return self.summary("baseline")
+
+
+def _day(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def _extract_ours(page: LabelledPage, profile: SiteProfile) -> Extraction:
+    start = time.perf_counter()
+    try:
+        record = extract_article(
+            page.html, page.url, profile=profile, declared_encoding=page.declared_encoding
+        )
+    except NotAnArticle as exc:
+        return Extraction({}, "", time.perf_counter() - start, exc.reason)
+    seconds = time.perf_counter() - start
+    fields = {name: record[name] for name in ("title", "published", "author", "place")}
+    fields |= {"published_day": _day(record["published"])}
+    fields |= {"categories": record["categories"], "tags": record["tags"]}
+    return Extraction(fields, record["text"], seconds)
+
+
+def _extract_baseline(page: LabelledPage) -> Extraction:
+    start = time.perf_counter()
+    document = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True)
+    seconds = time.perf_counter() - start
+    if not isinstance(document, Document):
+        return Extraction({}, "", seconds, "no extraction")
+    fields = {
+        "title": document.title,
+        # a day ("2024-06-20"), never a time: it can only match a truth that is a day too
+        "published": document.date,
+        "published_day": _day(document.date),
+        "author": document.author,
+        "place": None,
+        "categories": document.categories or [],
+        "tags": document.tags or [],
+    }
+    return Extraction(fields, document.text or "", seconds)
+
+
+def evaluate_labelled(labelled: LabelledSet) -> LabelledEvaluation:
+    """Run our extractor and bare trafilatura on every labelled page, timing them interleaved.
+
+    The two run one after the other on each page, in alternating order, so that a busy machine
+    slows both alike; both run once on the first page untimed, to load what they load lazily.
+    """
+    profile = load_profile(labelled.profile)
+    evaluation = LabelledEvaluation(labelled)
+    if labelled.pages:
+        _extract_ours(labelled.pages[0], profile)
+        _extract_baseline(labelled.pages[0])
+    for number, page in enumerate(labelled.pages):
+        if number % 2:
+            baseline = _extract_baseline(page)
+            ours = _extract_ours(page, profile)
+        else:
+            ours = _extract_ours(page, profile)
+            baseline = _extract_baseline(page)
+        evaluation.results.append(LabelledPageResult(page, ours, baseline))
+    return evaluation
+
+
+def demo_pages(count: int, seed: int = 1) -> LabelledSet:
+    """The first count articles of the demo site with the records the site says are correct.
+
+    published is compared as the site states it: an ISO 8601 timestamp with the site's UTC offset
+    ("2019-02-21T08:51:00+01:00"), as a string; published_day is its first ten characters.
+    """
+    from demosite import DemoSite  # the demo site is only needed here
+
+    site = DemoSite(articles=count, seed=seed)
+    pages = []
+    for index in range(count):
+        truth = site.ground_truth(index)
+        status, headers, body = site.render(str(truth["url_path"]), DEMO_HOST)
+        if status != 200:
+            raise EvaluationDataError(f"demo site answered {status} for {truth['url_path']}")
+        charset = re.search(r"charset=([\w-]+)", headers.get("Content-Type", ""))
+        published = str(truth["published"])
+        pages.append(
+            LabelledPage(
+                name=str(truth["url_path"]),
+                url=f"http://{DEMO_HOST}{truth['url_path']}",
+                html=body,
+                declared_encoding=charset.group(1) if charset else None,
+                truth={
+                    "title": truth["title"],
+                    "published": published,
+                    "published_day": _day(published),
+                    "author": truth["author"],
+                    "place": truth["place"],
+                    "categories": truth["categories"],
+                    "tags": truth["tags"],
+                    "text": truth["text"],
+                },
+            )
+        )
+    return LabelledSet(f"demo site, {count} articles", DEMO_PROFILE, pages)
+
+
+def html_to_text(fragment: str) -> str:
+    """The words of an HTML fragment, blocks separated, whitespace folded (a reference text)."""
+    if not fragment.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for element in list(root.iter("script", "style", "noscript", "template")):
+        element.drop_tree()
+    for element in root.iter(lxml.etree.Element):
+        if element.tag in _BLOCK_TAGS:
+            element.tail = " " + (element.tail or "")
+            element.text = " " + (element.text or "")
+    return " ".join(root.text_content().split())
+
+
+def _post_path(link: str) -> str:
+    return urlsplit(link.strip()).path.strip("/")
+
+
+def _wp_json_truth(site_dir: Path) -> dict[str, dict[str, str]]:
+    """Post path -> title, day and text from the export's wp-json/wp/v2/posts/*/ files."""
+    truth: dict[str, dict[str, str]] = {}
+    for path in sorted((site_dir / "wp-json" / "wp" / "v2" / "posts").glob("*/index.html")):
+        try:
+            post = json.loads(path.read_text(encoding="utf-8"))
+            truth[_post_path(post["link"])] = {
+                "title": html_to_text(post["title"]["rendered"]),
+                # the site's local time, as WordPress shows it on the page
+                "published_day": post["date"][:10],
+                "text": html_to_text(post["content"]["rendered"]),
+            }
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("skipping unreadable wp-json post %s: %s", path, exc)
+    return truth
+
+
+def _feed_truth(site_dir: Path) -> dict[str, dict[str, str]]:
+    """Post path -> title, day and text from the export's RSS feed (feed/index.xml)."""
+    path = site_dir / "feed" / "index.xml"
+    if not path.is_file():
+        return {}
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = lxml.etree.fromstring(path.read_bytes(), parser=parser)
+    except lxml.etree.XMLSyntaxError as exc:
+        logger.warning("skipping unreadable feed %s: %s", path, exc)
+        return {}
+    content = "{http://purl.org/rss/1.0/modules/content/}encoded"
+    truth: dict[str, dict[str, str]] = {}
+    for item in root.iter("item"):
+        link, title, published = (item.findtext(name) for name in ("link", "title", "pubDate"))
+        if not (link and title and published):
+            continue
+        try:
+            day = parsedate_to_datetime(published).date().isoformat()
+        except (TypeError, ValueError):
+            continue
+        entry = {"title": " ".join(title.split()), "published_day": day}
+        if item.findtext(content):
+            entry["text"] = html_to_text(item.findtext(content) or "")
+        truth[_post_path(link)] = entry
+    return truth
+
+
+def _body_classes(html: bytes) -> set[str]:
+    match = _BODY_CLASS_RE.search(html)
+    return set(match.group(1).decode("ascii", "replace").split()) if match else set()
+
+
+def wordpress_export_pages(
+    site_dir: Path = DEFAULT_WORDPRESS_DIR, base_url: str = WORDPRESS_BASE_URL
+) -> LabelledSet:
+    """The posts of a static WordPress export (body class "single-post"), labelled by the site.
+
+    The truth comes from the site's own data, never from its HTML pages: the wp-json/ export of
+    the post (title, local publication day, content), else the RSS feed item (title, day of
+    pubDate, content:encoded). Posts that neither holds are listed as unlabelled.
+    """
+    if not site_dir.is_dir():
+        raise EvaluationDataError(f"no WordPress export at {site_dir}")
+    sources = _feed_truth(site_dir) | _wp_json_truth(site_dir)
+    pages, unlabelled = [], []
+    for path in sorted(site_dir.rglob("index.html")):
+        html = path.read_bytes()
+        if "single-post" not in _body_classes(html):
+            continue
+        post = path.parent.relative_to(site_dir).as_posix()
+        if post not in sources:
+            unlabelled.append(post)
+            continue
+        pages.append(LabelledPage(post, f"{base_url}/{post}/", html, sources[post]))
+    return LabelledSet(f"WordPress export {site_dir.name}", "generic", pages, unlabelled)
+
+
+def with_site_name_title(labelled: LabelledSet, site_name: str) -> LabelledSet:
+    """The same pages with every title in their head saying only the site's name.
+
+    `<title>`, og:title and twitter:title are set to the site name and JSON-LD is removed, so only
+    the page's visible headline names the article, as on sites whose every page carries the
+    site name as its title. Only the title is scored. The pages are re-encoded as UTF-8.
+    """
+    name = escape(site_name)
+
+    def site_name_meta(match: re.Match[str]) -> str:
+        return f'<meta {match["attribute"]}="{match["key"]}" content="{name}">'
+
+    pages = []
+    for page in labelled.pages:
+        html = page.html.decode(page.declared_encoding or "utf-8", errors="replace")
+        html = _TITLE_ELEMENT_RE.sub(lambda _: f"<title>{name}</title>", html, count=1)
+        html = _JSON_LD_RE.sub("", _TITLE_META_RE.sub(site_name_meta, html))
+        html = _META_CHARSET_RE.sub('<meta charset="utf-8">', html)
+        pages.append(
+            LabelledPage(
+                page.name,
+                page.url,
+                html.encode("utf-8"),
+                {"title": page.truth["title"]},
+                declared_encoding="utf-8",
+            )
+        )
+    return LabelledSet(
+        f"{labelled.name}, every head title only the site name",
+        labelled.profile,
+        pages,
+        labelled.unlabelled,
+    )
+
+
+def _rate(summary: FieldSummary, name: str) -> str:
+    right, labelled = summary.exact[name]
+    return f"{summary.exact_share(name):.4f} ({right}/{labelled})"
+
+
+def format_labelled_report(evaluation: LabelledEvaluation, per_page: bool = False) -> str:
+    """A labelled evaluation as a plain-text table: exact-match shares, text scores, times."""
+    ours, baseline = evaluation.ours, evaluation.baseline
+    labelled = evaluation.labelled
+    lines = [f"{labelled.name} (our profile: {labelled.profile}), {len(evaluation.results)} pages"]
+    if labelled.unlabelled:
+        lines.append(
+            f"left out, no independent truth: {len(labelled.unlabelled)}"
+            f" ({', '.join(labelled.unlabelled)})"
+        )
+    lines.append(f"{'':24} {'newsarchive':>18} {'bare trafilatura':>18}")
+    for name, label in FIELD_LABELS.items():
+        if name in ours.exact:
+            note = f"  {BASELINE_GAPS[name]}" if name in BASELINE_GAPS else ""
+            lines.append(f"{label:24} {_rate(ours, name):>18} {_rate(baseline, name):>18}{note}")
+    if ours.text is not None and baseline.text is not None:
+        for label, attribute in (("precision", "precision"), ("recall", "recall"), ("F1", "f1")):
+            lines.append(
+                f"{'body ' + label:24} {getattr(ours.text, attribute):>18.4f}"
+                f" {getattr(baseline.text, attribute):>18.4f}"
+            )
+    lines.append(
+        f"{'median ms per page':24} {ours.median_seconds * 1000:>18.1f}"
+        f" {baseline.median_seconds * 1000:>18.1f}"
+    )
+    lines.append(
+        f"{'p95 ms per page':24} {ours.p95_seconds * 1000:>18.1f}"
+        f" {baseline.p95_seconds * 1000:>18.1f}"
+    )
+    if per_page:
+        lines.extend(_per_page_lines(evaluation))
+    return "\n".join(lines)
+
+
+def _per_page_lines(evaluation: LabelledEvaluation) -> list[str]:
+    lines = ["pages where an extractor misses (field: ours | bare trafilatura | truth):"]
+    for result in evaluation.results:
+        ours, baseline = result.matches("ours"), result.matches("baseline")
+        missed = [
+            f"  {name}: {result.ours.fields.get(name)!r} | {result.baseline.fields.get(name)!r}"
+            f" | {result.page.truth[name]!r}"
+            for name in ours
+            if not ours[name] or (not baseline[name] and name not in BASELINE_GAPS)
+        ]
+        texts = (result.text_score("ours"), result.text_score("baseline"))
+        if texts[0] is not None and texts[1] is not None and min(texts[0].f1, texts[1].f1) < 1:
+            missed.append(f"  body F1: {texts[0].f1:.3f} | {texts[1].f1:.3f}")
+        if result.ours.note:
+            missed.append(f"  refused: {result.ours.note}")
+        if missed:
+            lines.append(result.page.name)
+            lines.extend(missed)
+    return lines
+
+
+def _labelled_sets(args: argparse.Namespace) -> Iterable[LabelledSet]:
+    if args.demo is not None:
+        demo = demo_pages(args.demo)
+        yield demo
+        yield with_site_name_title(demo, load_profile(DEMO_PROFILE).site_name or "")
+    if args.wordpress is not None:
+        export = wordpress_export_pages(args.wordpress)
+        yield export
+        yield with_site_name_title(export, _feed_site_name(args.wordpress))
+
+
+def _feed_site_name(site_dir: Path) -> str:
+    """The site's name as its RSS feed gives it (channel title)."""
+    path = site_dir / "feed" / "index.xml"
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = lxml.etree.fromstring(path.read_bytes(), parser=parser)
+    except (OSError, lxml.etree.XMLSyntaxError) as exc:
+        raise EvaluationDataError(f"cannot read the site's name from {path}: {exc}") from exc
+    name = root.findtext("channel/title")
+    if not name:
+        raise EvaluationDataError(f"{path} names no site (channel/title)")
+    return " ".join(name.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -230,14 +739,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES_DIR, help="evaluation folder")
     parser.add_argument("--limit", type=int, default=None, help="evaluate only the first N pages")
     parser.add_argument("--per-page", action="store_true", help="also print one line per page")
+    labelled = parser.add_argument_group(
+        "labelled pages", "field-by-field evaluations, instead of the annotated pages"
+    )
+    labelled.add_argument(
+        "--demo", type=int, metavar="N", help="the first N articles of the bundled demo site"
+    )
+    labelled.add_argument(
+        "--wordpress",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_WORDPRESS_DIR,
+        metavar="DIR",
+        help=f"the posts of a static WordPress export (default {DEFAULT_WORDPRESS_DIR})",
+    )
     args = parser.parse_args(argv)
+    if args.demo is not None and args.demo < 1:
+        parser.error("--demo needs at least one article")
     # trafilatura logs every page it discards; the table says all that matters here
     logging.basicConfig(level=logging.ERROR)
+    reports = []
     try:
-        result = evaluate_pages(args.pages, args.limit)
+        if args.demo is None and args.wordpress is None:
+            reports.append(format_report(evaluate_pages(args.pages, args.limit), args.per_page))
+        for labelled_set in _labelled_sets(args):
+            evaluation = evaluate_labelled(labelled_set)
+            reports.append(format_labelled_report(evaluation, args.per_page))
     except EvaluationDataError as exc:
         parser.error(str(exc))
-    sys.stdout.write(format_report(result, args.per_page) + "\n")
+    sys.stdout.write("\n\n".join(reports) + "\n")
     return 0
 
 

@@ -273,11 +273,12 @@ _XML_ROOT_RE = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<\?xml-stylesheet[^>]*>\s*)?(?:<!--.*?-->\s*)*<([\w:]+)", re.S
 )
 _WHITESPACE_RE = re.compile(r"\s+")
-# trafilatura folds no-break spaces into plain spaces; they are content (a reader sees two spaces
-# in "netwerk &nbsp;brengt"), so they travel through it as this printable stand-in
+# trafilatura folds no-break spaces into plain spaces; beside another space they are content (a
+# reader sees two spaces in "netwerk &nbsp;brengt"), so they travel through it as this printable
+# stand-in. A lone no-break space reads as one space, and the text writes it as one.
 _NBSP_STANDIN = "\u2e4e"
-_DOUBLE_SPACE_NBSP_RE = re.compile(r"(?<= )\xa0|\xa0(?= )")
-_HTML_SPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
+_DOUBLE_SPACE_NBSP_RE = re.compile(r"(?<=[ \xa0])\xa0|\xa0(?=[ \xa0])")
+_TEXT_SPACE_RE = re.compile(r"[ \t\n\r\f\v\xa0]+")
 _META_REFRESH_URL_RE = re.compile(r"url\s*=", re.I)
 _JS_REDIRECT_RE = re.compile(
     r"(?:window|document|top|self)?\.?location(?:\.href)?\s*=\s*['\"]|location\.(?:replace|assign)\s*\(",
@@ -1466,6 +1467,28 @@ def _take_body_authors(
     return []
 
 
+def _remove_byline_blocks(body: etree._Element, page: _Page) -> None:
+    """Drop a first or last block that is only the text of the page's byline element.
+
+    Block themes put the author's name in a paragraph of its own after the text ("baldr"); it is
+    metadata, read by the author selectors, not part of the article.
+    """
+    scope = page.scope if page.scope is not None else page.tree
+    bylines = {
+        _element_text(e).casefold()
+        for e in _select(scope, page.profile.author_selectors)
+        if not page.in_excluded_region(e)
+    } - {""}
+    if not bylines:
+        return
+    blocks = _blocks(body)
+    # never the only block: a page whose whole text is a name is no article, and says so later
+    edges = {id(b): b for b in (blocks[-1], blocks[0])} if len(blocks) > 1 else {}
+    for block in edges.values():
+        if block.tag == "p" and _element_text(block).casefold() in bylines:
+            _remove_block(block)
+
+
 def body_to_text(body: etree._Element) -> str:
     """Plain text of an extracted body: one line per paragraph, no markup."""
     plain = deepcopy(body)
@@ -1478,8 +1501,8 @@ def body_to_text(body: etree._Element) -> str:
 
 
 def _clean_line(line: str) -> str:
-    """One paragraph's text: markup whitespace folded, no-break spaces kept inside the line."""
-    line = _HTML_SPACE_RE.sub(" ", line).replace(_NBSP_STANDIN, "\xa0")
+    """One paragraph's text: whitespace folded, no-break spaces beside a space kept."""
+    line = _TEXT_SPACE_RE.sub(" ", line).replace(_NBSP_STANDIN, "\xa0")
     return line.strip()
 
 
@@ -1634,6 +1657,7 @@ def extract_article(
     _remove_trailing_related(content)
     # a byline may open the text, before the dateline paragraph
     authors = _take_body_authors(content, profile, author_filter) or meta_authors
+    _remove_byline_blocks(content, page)
     place = _apply_dateline(content, profile)
     text = body_to_text(content)
     if len(text) < MIN_TEXT_CHARS:

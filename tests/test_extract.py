@@ -564,6 +564,50 @@ def test_real_wordpress_post_text() -> None:
     assert record["text"].endswith("Matthijs: 0621697530")
 
 
+@pytest.mark.parametrize("path", ["adtspiranten", "dhr-r-a-smal-is-reunist-geworden"])
+def test_real_wordpress_author_block_is_not_text(path: str) -> None:
+    """The block theme's author paragraph ("baldr") after a short post is metadata, not text."""
+    record = extract_article((BALDR / path / "index.html").read_bytes(), f"{BALDR_HOST}/{path}/")
+    assert record["text"].splitlines()[-1] != "baldr"
+    assert record["author"] is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept", "author"),
+    [
+        # the last paragraph is only the byline's name: metadata, not text
+        ("<p>Edwin MARIËN</p>", "<p>Jan Peeters</p>", False, "Jan Peeters"),
+        # the same name as a paragraph inside the text stays (the signature still signs)
+        ("<p>Andere partners", "<p>Jan Peeters</p><p>Andere partners", True, "Edwin Mariën"),
+    ],
+)
+def test_paragraph_that_is_only_the_byline_name(
+    old: str, new: str, kept: bool, author: str
+) -> None:
+    html = _seed_variant(old, new).replace(
+        '<h1 class="entry-title">',
+        '<span class="byline">Jan Peeters</span><h1 class="entry-title">',
+    )
+    record = extract_article(html, SEED_URL)
+    assert ("Jan Peeters" in record["text"].splitlines()) is kept
+    assert record["author"] == author
+
+
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        # a lone no-break space reads as one space
+        ("Vandaag&nbsp;stelde", "Vandaag stelde"),
+        # beside another space it is a second space a reader sees
+        ("Vandaag &nbsp;stelde", "Vandaag \xa0stelde"),
+        ("Vandaag&nbsp;&nbsp;stelde", "Vandaag\xa0\xa0stelde"),
+    ],
+)
+def test_no_break_spaces_in_text(written: str, text: str) -> None:
+    record = extract_article(_seed_variant("Vandaag stelde", written), SEED_URL)
+    assert record["text"].startswith(f"{text} Bart Somers")
+
+
 @pytest.mark.parametrize(
     ("path", "reason"),
     [
