@@ -27,3 +27,10 @@ extras=""
 if [ "${1:-}" = "test" ]; then extras="[test]"; fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${extras}"
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright's own browser
+# download (`playwright install`) is never used.
+if [ "${1:-}" = "test" ] && [ ! -x /usr/bin/chromium ]; then
+  as_root apt-get update -q
+  as_root apt-get install -y -q chromium
+fi

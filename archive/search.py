@@ -1,0 +1,759 @@
+"""Dutch-aware full-text search over the archive.
+
+One analyzer turns text into search terms, for the index and for queries alike: Unicode
+normalisation, accents folded away ("ideeën" → "ideeen"), lower case, Dutch stop words
+dropped, Snowball's Dutch stemmer ("scholen" → "schol" ← "school").
+
+* `articles_nl` (FTS5) holds the analyzed title, description, text, author and keywords (place,
+  categories, tags) of every article, keyed by `articles.id`. SQL triggers on `articles` drop a
+  changed or deleted row from it and queue the id in `articles_nl_pending`; `sync_search_index`
+  analyzes the queued rows. `save_articles` calls it inside its transaction, so a saved article
+  is searchable at once, and a row written by any other client is picked up at the next sync.
+* `articles_nl_words` (FTS5, trigram tokenizer) is the vocabulary: each folded word of length
+  ≥ 4 once, with its stem. A part search (`*veiligheid`) looks up the words that contain the
+  part ("verkeersveiligheid", "brandveiligheid") and searches for their stems.
+
+Query syntax: words (all must match), `"a phrase"`, `prefix*`, `*part` (compound-word parts),
+`AND`, `OR`, `NOT` and parentheses. Stop words ("de", "het", "van") are ignored.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import logging
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import Stemmer
+
+logger = logging.getLogger(__name__)
+
+# Snowball's original Dutch stemmer, pinned by name: PyStemmer's "dutch" switched algorithm in
+# version 3, and the index must be stemmed the way queries are.
+STEMMER_ALGORITHM = "dutch_porter"
+# Stored in the database; a different value makes the next sync rebuild the whole index.
+ANALYZER_VERSION = f"{STEMMER_ALGORITHM}:1"
+
+SEARCH_TABLE = "articles_nl"
+PENDING_TABLE = "articles_nl_pending"
+WORDS_TABLE = "articles_nl_words"
+STATE_TABLE = "articles_nl_state"
+SEARCH_COLUMNS = ("title", "description", "text", "author", "keywords")
+# bm25 weights in SEARCH_COLUMNS order: a word in the title counts ten times one in the body.
+BM25_WEIGHTS = (10.0, 3.0, 1.0, 2.0, 2.0)
+
+# Words shorter than this are not kept in the vocabulary for part search.
+MIN_VOCABULARY_WORD = 4
+# A part search needs at least this many letters (the trigram index cannot do fewer).
+MIN_PART_LENGTH = 3
+# A part search expands to at most this many distinct stems.
+MAX_PART_EXPANSION = 200
+
+# Snowball's Dutch stop word list: too common to carry meaning, left out of the index.
+_STOP_WORDS_TEXT = """
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus
+    een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand
+    iets ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na naar niet niets
+    nog nu of om omdat onder ons ook op over reeds te tegen toch toen tot u uit uw van veel
+    voor want waren was wat werd wezen wie wil worden wordt zal ze zelf zich zij zijn zo zonder
+    zou s t n
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+_WORD = re.compile(r"[^\W_]+")
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_OPERATORS = {"AND", "OR", "NOT"}
+_QUERY_TOKEN = re.compile(r'"([^"]*)"?|(\()|(\))|([^\s()"]+)')
+
+
+class SearchQueryError(ValueError):
+    """A search query that cannot be turned into a full-text query."""
+
+
+# ---------------------------------------------------------------------------- the analyzer
+
+_local = threading.local()
+
+
+def _stemmer() -> Any:
+    # PyStemmer objects are not thread-safe; Datasette runs SQL functions in several threads.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer(STEMMER_ALGORITHM, 50_000)
+    return stemmer
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Mariën" → "marien", "ĳs" → "ijs"."""
+    text = unicodedata.normalize("NFKD", text)
+    return _COMBINING_MARKS.sub("", text).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, stop words included."""
+    return _WORD.findall(fold(text))
+
+
+def stem(word: str) -> str:
+    """The Dutch stem of one folded word."""
+    return str(_stemmer().stemWord(word))
+
+
+def analyze(text: str | None) -> list[str]:
+    """The search terms of a text: folded words, stop words dropped, stemmed."""
+    if not text:
+        return []
+    tokens = [word for word in words(text) if word not in STOP_WORDS]
+    return list(_stemmer().stemWords(tokens))
+
+
+def analyzed(text: str | None) -> str:
+    """`analyze` as the space-separated string that goes into the index."""
+    return " ".join(analyze(text))
+
+
+# ---------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class _Term:
+    kind: str  # "phrase" (one or more stems), "prefix", "part"
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Node:
+    op: str  # "AND", "OR", "NOT" (left NOT right)
+    children: tuple[Any, ...]
+
+
+@dataclass
+class ParsedQuery:
+    """A search query, parsed: its expression tree and what to highlight in results."""
+
+    text: str
+    tree: Any = None
+    stems: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing searchable is left (only stop words or operators)."""
+        return self.tree is None
+
+    def to_fts(self, expand_part: Callable[[str], Sequence[str]] | None = None) -> str:
+        """The FTS5 MATCH expression over `articles_nl`; part terms go through `expand_part`."""
+        if self.tree is None:
+            raise SearchQueryError(f"nothing to search for in {self.text!r}")
+        return _serialize(self.tree, expand_part)
+
+    def is_match(self, word: str) -> bool:
+        """Whether a folded word of a text matches the query (for highlighting)."""
+        if word in STOP_WORDS:
+            return False
+        if stem(word) in self.stems:
+            return True
+        if any(word.startswith(prefix) for prefix in self.prefixes):
+            return True
+        return any(part in word for part in self.parts)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _serialize(node: Any, expand_part: Callable[[str], Sequence[str]] | None) -> str:
+    if isinstance(node, _Term):
+        if node.kind == "phrase":
+            return _quote(" ".join(node.values))
+        if node.kind == "prefix":
+            alternatives = [f"{_quote(value)}*" for value in node.values]
+        else:
+            part = node.values[0]
+            stems = list(expand_part(part)) if expand_part else []
+            alternatives = [_quote(value) for value in dict.fromkeys([*stems, stem(part)])]
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(" + " OR ".join(alternatives) + ")"
+    if node.op == "NOT":
+        left, right = node.children
+        return f"({_serialize(left, expand_part)} NOT {_serialize(right, expand_part)})"
+    joined = f" {node.op} ".join(_serialize(child, expand_part) for child in node.children)
+    return f"({joined})"
+
+
+class _Parser:
+    """Recursive descent over query tokens, forgiving: stray operators and parentheses go."""
+
+    def __init__(self, query: ParsedQuery, tokens: list[tuple[str, str]]) -> None:
+        self.query = query
+        self.tokens = tokens
+        self.position = 0
+        self.negated = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def parse(self) -> Any:
+        tree = None
+        while self.peek() is not None:
+            node = self.or_expression()
+            tree = _combine("AND", tree, node)
+            if self.peek() is not None:
+                self.take()  # a stray ")" or operator
+        return tree
+
+    def or_expression(self) -> Any:
+        node = self.and_expression()
+        while self.peek() == ("op", "OR"):
+            self.take()
+            node = _combine("OR", node, self.and_expression())
+        return node
+
+    def and_expression(self) -> Any:
+        node = self.not_expression()
+        while True:
+            token = self.peek()
+            if token == ("op", "AND"):
+                self.take()
+                continue
+            if token is None or token in (("op", "OR"), ("close", ")")):
+                return node
+            if token == ("op", "NOT"):
+                # "a AND NOT b": the AND was skipped, the NOT applies to what came before.
+                self.take()
+                right = self.negative_primary()
+                node = _Node("NOT", (node, right)) if node is not None and right else node
+                continue
+            node = _combine("AND", node, self.not_expression())
+
+    def not_expression(self) -> Any:
+        node = self.primary()
+        while self.peek() == ("op", "NOT"):
+            self.take()
+            right = self.negative_primary()
+            if node is not None and right is not None:
+                node = _Node("NOT", (node, right))
+        return node
+
+    def negative_primary(self) -> Any:
+        self.negated += 1
+        try:
+            return self.primary()
+        finally:
+            self.negated -= 1
+
+    def primary(self) -> Any:
+        token = self.peek()
+        if token is None or token[0] in ("close", "op"):
+            return None
+        kind, value = self.take()
+        if kind == "open":
+            node = self.or_expression()
+            if self.peek() == ("close", ")"):
+                self.take()
+            return node
+        if kind == "phrase":
+            return self.phrase(value)
+        return self.word(value)
+
+    def phrase(self, text: str) -> _Term | None:
+        terms = analyze(text)
+        if not terms:
+            if text.strip():
+                self.query.ignored.append(text.strip())
+            return None
+        if not self.negated:
+            self.query.stems.update(terms)
+        return _Term("phrase", tuple(terms))
+
+    def word(self, token: str) -> _Term | None:
+        if token.startswith("*") and len(token.strip("*")) > 0:
+            folded = "".join(words(token))
+            if len(folded) >= MIN_PART_LENGTH:
+                if not self.negated:
+                    self.query.parts.add(folded)
+                    self.query.stems.add(stem(folded))
+                return _Term("part", (folded,))
+            token = token.strip("*")
+        if token.endswith("*") and len(token) > 1:
+            folded_words = words(token)
+            if len(folded_words) == 1:
+                prefix = folded_words[0]
+                alternatives = dict.fromkeys([prefix, stem(prefix)])
+                if not self.negated:
+                    self.query.prefixes.update(alternatives)
+                return _Term("prefix", tuple(alternatives))
+        return self.phrase(token)
+
+
+def _combine(op: str, left: Any, right: Any) -> Any:
+    if left is None:
+        return right
+    if right is None:
+        return left
+    children: list[Any] = []
+    for node in (left, right):
+        if isinstance(node, _Node) and node.op == op:
+            children.extend(node.children)
+        else:
+            children.append(node)
+    return _Node(op, tuple(children))
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    for match in _QUERY_TOKEN.finditer(query):
+        phrase, opening, closing, word = match.groups()
+        if phrase is not None:
+            tokens.append(("phrase", phrase))
+        elif opening:
+            tokens.append(("open", "("))
+        elif closing:
+            tokens.append(("close", ")"))
+        elif word in _OPERATORS:
+            tokens.append(("op", word))
+        elif word:
+            tokens.append(("word", word))
+    return tokens
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_cached(query: str) -> ParsedQuery:
+    parsed = ParsedQuery(text=query)
+    parser = _Parser(parsed, _tokens(query))
+    parsed.tree = parser.parse()
+    return parsed
+
+
+def parse_query(query: str | None) -> ParsedQuery:
+    """Parse a search query (words, "phrases", prefix*, *part, AND, OR, NOT, parentheses)."""
+    return _parse_cached((query or "").strip())
+
+
+def expand_part(conn: sqlite3.Connection, part: str) -> list[str]:
+    """Stems of the archived words that contain `part` (compound-word part search)."""
+    sql = (
+        f"SELECT DISTINCT stem FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH ? "
+        f"ORDER BY length(word) LIMIT {MAX_PART_EXPANSION}"
+    )
+    return [row[0] for row in conn.execute(sql, [_quote(part)])]
+
+
+def fts_query(conn: sqlite3.Connection, query: str | None) -> str | None:
+    """The MATCH expression for `articles_nl`, or None when the query has nothing to search."""
+    parsed = parse_query(query)
+    if parsed.empty:
+        return None
+    return parsed.to_fts(functools.partial(expand_part, conn))
+
+
+# ---------------------------------------------------------------------------- snippets
+
+SNIPPET_WORDS = 30
+_TOKEN_OR_GAP = re.compile(r"[^\W_]+|[\W_]+")
+
+
+def snippet_html(
+    text: str | None, query: str | ParsedQuery | None, size: int = SNIPPET_WORDS
+) -> str:
+    """An HTML-escaped excerpt of `text` around the best matches, matches in `<mark>`."""
+    if not text:
+        return ""
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    text = unicodedata.normalize("NFC", text)
+    pieces = _TOKEN_OR_GAP.findall(text)
+    word_positions = [i for i, piece in enumerate(pieces) if _WORD.fullmatch(piece)]
+    matched = (
+        {i for i in word_positions if parsed.is_match(fold(pieces[i]))}
+        if not parsed.empty
+        else set()
+    )
+    start_word = 0
+    if matched:
+        # The window of `size` words holding the most matches.
+        hits = [n for n, i in enumerate(word_positions) if i in matched]
+        best, best_count, right = hits[0], 0, 0
+        for left, first in enumerate(hits):
+            while right < len(hits) and hits[right] < first + size:
+                right += 1
+            if right - left > best_count:
+                best, best_count = first, right - left
+        start_word = max(0, best - size // 4)
+        # Start at a whole word: not at the "s" of "auto's".
+        while start_word > 0 and not pieces[word_positions[start_word] - 1].isspace():
+            start_word -= 1
+    end_word = min(len(word_positions), start_word + size)
+    if not word_positions:
+        return html.escape(text[:200])
+    # Whole text at either end: its leading or trailing punctuation is kept.
+    first_piece = word_positions[start_word] if start_word > 0 else 0
+    last_piece = word_positions[end_word - 1] if end_word < len(word_positions) else len(pieces) - 1
+    out = ["…"] if start_word > 0 else []
+    for i in range(first_piece, last_piece + 1):
+        escaped = html.escape(pieces[i].replace("\n", " "))
+        out.append(f"<mark>{escaped}</mark>" if i in matched else escaped)
+    if end_word < len(word_positions):
+        out.append(" …")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------- the index
+
+
+def create_search_index(conn: sqlite3.Connection) -> None:
+    """Create the Dutch search index, its triggers and vocabulary, and queue every article."""
+    columns = ", ".join(SEARCH_COLUMNS)
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5("
+        f"{columns}, tokenize='unicode61 remove_diacritics 0')"
+    )
+    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+    conn.execute(
+        f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('rank', 'bm25({weights})')"
+    )
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS_TABLE} USING fts5("
+        "word, stem UNINDEXED, tokenize='trigram')"
+    )
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (id INTEGER PRIMARY KEY)")
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {WORDS_TABLE}_seen (word TEXT PRIMARY KEY) WITHOUT ROWID"
+    )
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
+    watched = "title, text, description, author, place, categories, tags"
+    triggers = {
+        "ai": f"""AFTER INSERT ON articles BEGIN
+            INSERT OR IGNORE INTO {PENDING_TABLE}(id) VALUES (new.id);
+        END""",
+        "au": f"""AFTER UPDATE OF id, {watched} ON articles BEGIN
+            DELETE FROM {SEARCH_TABLE} WHERE rowid = old.id;
+            INSERT OR IGNORE INTO {PENDING_TABLE}(id) VALUES (new.id);
+        END""",
+        "ad": f"""AFTER DELETE ON articles BEGIN
+            DELETE FROM {SEARCH_TABLE} WHERE rowid = old.id;
+            DELETE FROM {PENDING_TABLE} WHERE id = old.id;
+        END""",
+    }
+    for suffix, body in triggers.items():
+        conn.execute(f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_{suffix} {body}")
+    rebuild_search_index(conn)
+
+
+def rebuild_search_index(conn: sqlite3.Connection) -> int:
+    """Empty the index and analyze every article again; returns the number indexed."""
+    conn.execute(f"DELETE FROM {SEARCH_TABLE}")
+    conn.execute(f"DELETE FROM {WORDS_TABLE}")
+    conn.execute(f"DELETE FROM {WORDS_TABLE}_seen")
+    conn.execute(f"INSERT OR IGNORE INTO {PENDING_TABLE}(id) SELECT id FROM articles")
+    conn.execute(
+        f"INSERT OR REPLACE INTO {STATE_TABLE}(key, value) VALUES ('analyzer', ?)",
+        [ANALYZER_VERSION],
+    )
+    return sync_search_index(conn)
+
+
+def _keywords(place: str | None, categories: str | None, tags: str | None) -> str:
+    keywords = [place or ""]
+    for encoded in (categories, tags):
+        try:
+            values = json.loads(encoded or "[]")
+        except json.JSONDecodeError:
+            values = [encoded]
+        if isinstance(values, list):
+            keywords.extend(str(value) for value in values)
+    return " ".join(keywords)
+
+
+def sync_search_index(conn: sqlite3.Connection, *, batch: int = 1000) -> int:
+    """Analyze the articles queued by the triggers into the index; returns how many."""
+    if _stored_analyzer(conn) != ANALYZER_VERSION:
+        logger.info("search analyzer changed to %s: rebuilding the index", ANALYZER_VERSION)
+        return rebuild_search_index(conn)
+    done = 0
+    while True:
+        ids = [row[0] for row in conn.execute(f"SELECT id FROM {PENDING_TABLE} LIMIT {batch}")]
+        if not ids:
+            return done
+        placeholders = ", ".join("?" * len(ids))
+        rows = conn.execute(
+            "SELECT id, title, description, text, author, place, categories, tags "
+            f"FROM articles WHERE id IN ({placeholders})",
+            ids,
+        ).fetchall()
+        vocabulary: dict[str, str] = {}
+        entries = []
+        for id_, title, description, text, author, place, categories, tags in rows:
+            keywords = _keywords(place, categories, tags)
+            values = [title, description, text, author, keywords]
+            entries.append((id_, *(analyzed(value) for value in values)))
+            for value in values:
+                for word in words(value or ""):
+                    if len(word) >= MIN_VOCABULARY_WORD and not word.isdigit():
+                        vocabulary[word] = ""
+        conn.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({placeholders})", ids)
+        columns = ", ".join(SEARCH_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO {SEARCH_TABLE}(rowid, {columns}) VALUES (?, ?, ?, ?, ?, ?)", entries
+        )
+        _add_words(conn, vocabulary)
+        conn.execute(f"DELETE FROM {PENDING_TABLE} WHERE id IN ({placeholders})", ids)
+        done += len(rows)
+
+
+def _stored_analyzer(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'analyzer'").fetchone()
+    return row[0] if row else None
+
+
+def _add_words(conn: sqlite3.Connection, vocabulary: dict[str, str]) -> None:
+    """Add the words not yet in the vocabulary (`_seen` is the plain table for lookups)."""
+    new_words = []
+    candidates = list(vocabulary)
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        placeholders = ", ".join("?" * len(chunk))
+        known = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT word FROM {WORDS_TABLE}_seen WHERE word IN ({placeholders})", chunk
+            )
+        }
+        new_words.extend(word for word in chunk if word not in known)
+    if not new_words:
+        return
+    stems = _stemmer().stemWords(new_words)
+    conn.executemany(f"INSERT INTO {WORDS_TABLE}_seen(word) VALUES (?)", [(w,) for w in new_words])
+    conn.executemany(
+        f"INSERT INTO {WORDS_TABLE}(word, stem) VALUES (?, ?)",
+        list(zip(new_words, stems, strict=True)),
+    )
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions for queries: `nl_query(q)` (MATCH expression) and `nl_snippet(text, q)`."""
+
+    def nl_query(query: str | None) -> str:
+        # A query with nothing searchable matches nothing rather than failing.
+        return fts_query(conn, query) or '""'
+
+    conn.create_function("nl_query", 1, nl_query)
+    conn.create_function("nl_snippet", 2, snippet_html, deterministic=True)
+
+
+# ---------------------------------------------------------------------------- searching
+
+# Relevance needs a score for every match; past this many matches a retry after a timeout
+# ranks only the most recently archived ones.
+CANDIDATE_CAP = 20_000
+RESULT_COLUMNS = (
+    "id",
+    "published",
+    "title",
+    "place",
+    "author",
+    "categories",
+    "tags",
+    "url",
+    "description",
+)
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters that narrow a search; empty values filter nothing. Dates are YYYY-MM-DD."""
+
+    date_from: str = ""
+    date_to: str = ""
+    place: str = ""
+    category: str = ""
+    author: str = ""
+
+    def sql(self) -> tuple[list[str], dict[str, str]]:
+        """WHERE clauses over `articles AS a`, and their parameters."""
+        clauses: list[str] = []
+        params: dict[str, str] = {}
+        if self.date_from:
+            clauses.append("a.published >= :date_from")
+            params["date_from"] = self.date_from
+        if self.date_to:
+            # Inclusive: the whole of the last day, whatever the time and UTC offset.
+            clauses.append("a.published < date(:date_to, '+1 day')")
+            params["date_to"] = self.date_to
+        if self.place:
+            clauses.append("a.place = :place")
+            params["place"] = self.place
+        if self.category:
+            clauses.append(
+                "a.categories LIKE :category_like AND EXISTS "
+                "(SELECT 1 FROM json_each(a.categories) WHERE value = :category)"
+            )
+            params["category"] = self.category
+            # A cheap LIKE first; % or _ in a category only widen it, json_each is exact.
+            params["category_like"] = f"%{self.category}%"
+        if self.author:
+            clauses.append(
+                "(a.author = :author OR EXISTS "
+                "(SELECT 1 FROM json_each(a.authors) WHERE value = :author))"
+            )
+            params["author"] = self.author
+        return clauses, params
+
+
+@dataclass
+class SearchResults:
+    """One page of search results."""
+
+    query: ParsedQuery
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    capped: bool = False  # ranked among the CANDIDATE_CAP most recently archived matches
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.page_size < self.total
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str | None,
+    filters: SearchFilters = SearchFilters(),
+    *,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 20,
+    candidate_cap: int | None = None,
+) -> SearchResults:
+    """Search the archive: full text (Dutch analyzer) and filters, one page of results.
+
+    Without searchable words the filters alone select, newest first. With `candidate_cap`,
+    only the most recently archived matches (by id) are considered: bounded work for
+    queries that match most of the archive.
+    """
+    parsed = parse_query(query)
+    sort = sort if sort in SORTS else "relevance"
+    page = max(1, page)
+    clauses, params = filters.sql()
+    offset = (page - 1) * page_size
+    params.update(limit=str(page_size), offset=str(offset))
+    order_by_date = "a.published ASC" if sort == "oldest" else "a.published DESC"
+    if parsed.empty and parsed.text:
+        # Only stop words or operators: nothing to look for (see `parsed.ignored`).
+        return SearchResults(parsed, [], 0, page, page_size, sort)
+    if parsed.empty:
+        where = " AND ".join(clauses) or "1"
+        total = conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+        ids = _ids(
+            conn,
+            f"SELECT a.id FROM articles a WHERE {where} ORDER BY {order_by_date} "
+            "LIMIT :limit OFFSET :offset",
+            params,
+        )
+        sort = "oldest" if sort == "oldest" else "newest"
+    else:
+        params["match"] = parsed.to_fts(functools.partial(expand_part, conn))
+        candidates = f"SELECT rowid, rank FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match"
+        if candidate_cap:
+            candidates += " ORDER BY rowid DESC LIMIT :cap"
+            params["cap"] = str(candidate_cap)
+        in_matches = f"a.id IN (SELECT rowid FROM ({candidates}))"
+        if sort == "relevance" and clauses:
+            # One pass over the matches gives both the count and the ranking. CROSS JOIN keeps
+            # the full-text index outermost: SQLite would otherwise probe it once per article.
+            ranked = conn.execute(
+                f"SELECT a.id, m.rank FROM ({candidates}) m "
+                f"CROSS JOIN articles a ON a.id = m.rowid WHERE {' AND '.join(clauses)}",
+                params,
+            ).fetchall()
+            total = len(ranked)
+            ranked.sort(key=lambda row: (row[1], row[0]))
+            ids = [row[0] for row in ranked[offset : offset + page_size]]
+        else:
+            if clauses:
+                where = " AND ".join([in_matches, *clauses])
+                count_sql = f"SELECT count(*) FROM articles a WHERE {where}"
+            else:
+                count_sql = f"SELECT count(*) FROM ({candidates})"
+            total = conn.execute(count_sql, params).fetchone()[0]
+            if sort != "relevance":
+                sql = (
+                    f"SELECT a.id FROM articles a WHERE {' AND '.join([in_matches, *clauses])} "
+                    f"ORDER BY {order_by_date} LIMIT :limit OFFSET :offset"
+                )
+            else:
+                sql = f"SELECT rowid FROM ({candidates}) ORDER BY rank LIMIT :limit OFFSET :offset"
+            ids = _ids(conn, sql, params)
+    rows = _rows(conn, ids)
+    for row in rows:
+        row["snippet_html"] = snippet_html(row.pop("text") or row.get("description"), parsed)
+    return SearchResults(
+        query=parsed,
+        rows=rows,
+        total=total,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        capped=bool(candidate_cap) and total >= (candidate_cap or 0),
+    )
+
+
+def _ids(conn: sqlite3.Connection, sql: str, params: dict[str, str]) -> list[int]:
+    return [row[0] for row in conn.execute(sql, params)]
+
+
+def _rows(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    columns = ", ".join([*RESULT_COLUMNS, "text"])
+    placeholders = ", ".join("?" * len(ids))
+    cursor = conn.execute(f"SELECT {columns} FROM articles WHERE id IN ({placeholders})", ids)
+    names = [description[0] for description in cursor.description]
+    by_id = {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+    rows = [by_id[id_] for id_ in ids if id_ in by_id]
+    for row in rows:
+        for column in ("categories", "tags"):
+            try:
+                row[column] = json.loads(row[column] or "[]")
+            except json.JSONDecodeError:
+                row[column] = []
+    return rows
+
+
+def counts_by_month(
+    conn: sqlite3.Connection,
+    query: str | None = None,
+    filters: SearchFilters = SearchFilters(),
+) -> list[tuple[str, int]]:
+    """Articles per month (YYYY-MM, count), oldest first, for a search and/or filters."""
+    parsed = parse_query(query)
+    clauses, params = filters.sql()
+    if not parsed.empty:
+        params["match"] = parsed.to_fts(functools.partial(expand_part, conn))
+        clauses.append(
+            f"a.id IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match)"
+        )
+    where = " AND ".join(["a.published IS NOT NULL", *clauses])
+    sql = f"SELECT a.month, count(*) FROM articles a WHERE {where} GROUP BY a.month ORDER BY 1"
+    return [(month, count) for month, count in conn.execute(sql, params) if month]

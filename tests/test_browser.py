@@ -1,0 +1,263 @@
+"""A real browser against `newsarchive serve`: Debian's Chromium driven by Playwright.
+
+Searches from the home page, opens an article, looks at the chart, follows a facet, and visits
+every page that shows a stored XSS probe, proving that nothing in it runs (no dialog, no console
+marker, no `window.__xss`) and that no request leaves 127.0.0.1. `bash scripts/install.sh test`
+installs Chromium (apt) and Playwright (pip); the browser Playwright would download is never used.
+
+Set NEWSARCHIVE_UPDATE_SCREENSHOTS=1 to refresh the screenshots in docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from archive.db import open_archive, save_articles
+from tests.conftest import REPO
+
+CHROMIUM = Path(os.environ.get("NEWSARCHIVE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = REPO / "docs" / "screenshots"
+MARKER = "xss-marker"
+PROBE_WORD = "xssprobe"
+_RUN = f"window.__xss=1;alert(1);console.log('{MARKER}')"
+PROBE = {
+    "url": f'http://127.0.0.1/probe/?"><script>{_RUN}</script>',
+    "title": f'<script>{_RUN}</script><img src=x onerror="{_RUN}"> {PROBE_WORD}',
+    "author": f'"><svg onload="{_RUN}">',
+    "authors": [f'"><svg onload="{_RUN}">'],
+    "place": f'<iframe src="javascript:{_RUN}"></iframe>',
+    "description": f"</title><script>{_RUN}</script> {PROBE_WORD}",
+    "text": f'{PROBE_WORD} <script>{_RUN}</script> <img src=x onerror="{_RUN}">',
+    "body_html": (
+        f'<p>{PROBE_WORD} <a id="js-link" href="javascript:{_RUN}">klik</a>'
+        f'<img src="http://evil.example/x.png" onerror="{_RUN}"><script>{_RUN}</script>'
+        "<style>p{background:url(http://evil.example/b.png)}</style>"
+        f'<a id="evil-link" href="http://evil.example/" onmouseover="{_RUN}">link</a>'
+        '<iframe src="http://evil.example/"></iframe></p>'
+    ),
+    "published": "2024-06-21T10:00:00+02:00",
+    "categories": [f'<b onmouseover="{_RUN}">Kempen</b>'],
+    "tags": [f"<script>{_RUN}</script>"],
+    "language": "nl",
+}
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # not a skip: the browser tests are part of the suite
+        pytest.fail(f"Playwright is missing ({error}): run 'bash scripts/install.sh test'")
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run 'bash scripts/install.sh test'")
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def archive_url(demo_archive, tmp_path_factory) -> Iterator[str]:
+    """`newsarchive serve` on a copy of the demo archive with the XSS probe added."""
+    path = tmp_path_factory.mktemp("browser") / "archive.db"
+    source = sqlite3.connect(demo_archive)
+    target = sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    db = open_archive(path)
+    save_articles(db, [PROBE], site="antwerpspersbureau")
+    db.close()
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if key != "NEWSARCHIVE_ALLOW_SQL"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archive", "serve", "--db", str(path), "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stdout.read().decode()[-3000:]
+            try:
+                httpx.get(f"{url}/-/versions.json", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "newsarchive serve did not start"
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@dataclass
+class Watch:
+    """What the browser did that it should not have: dialogs, markers, off-site requests."""
+
+    dialogs: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    offsite: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    def check(self) -> None:
+        assert self.dialogs == []
+        assert [message for message in self.console if MARKER in message] == []
+        assert self.offsite == []
+        assert self.requests > 0
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory) -> Iterator:
+    sync_playwright = _playwright()
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1200, "height": 900},
+            service_workers="block",
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    watch = Watch()
+    page = browser_context.new_page()
+
+    def on_request(request) -> None:
+        watch.requests += 1
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != "127.0.0.1":
+            watch.offsite.append(request.url)
+
+    def on_dialog(dialog) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    browser_context.on("request", on_request)
+    page.on("dialog", on_dialog)
+    page.on("console", lambda message: watch.console.append(message.text))
+    page.on("pageerror", lambda error: watch.errors.append(str(error)))
+    page.watch = watch
+    yield page
+    browser_context.remove_listener("request", on_request)
+    page.close()
+
+
+def screenshot(page, name: str, tmp_path: Path) -> None:
+    shot = tmp_path / name
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("NEWSARCHIVE_UPDATE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOTS / name)
+
+
+def test_search_from_the_home_page_and_open_an_article(page, archive_url, tmp_path):
+    page.goto(f"{archive_url}/")
+    page.fill("#home-q", "scholen")
+    page.press("#home-q", "Enter")
+    page.wait_for_url("**/search?q=scholen")
+    results = page.locator("li.result")
+    assert results.count() > 0
+    assert page.locator("li.result mark").count() > 0
+    screenshot(page, "search.png", tmp_path)
+
+    title = results.first.locator("h2 a").inner_text()
+    results.first.locator("h2 a").click()
+    page.wait_for_url("**/article/*")
+    assert page.locator("article h1").inner_text() == title
+    assert page.locator(".article-body p").count() > 0
+    assert page.get_by_text("Original article").count() == 1
+    screenshot(page, "article.png", tmp_path)
+    page.watch.check()
+
+
+def test_the_chart(page, archive_url, tmp_path):
+    page.goto(f"{archive_url}/counts?q=zegt")
+    assert page.locator("svg.chart rect").count() >= 12
+    assert page.locator("table.counts tbody tr").count() >= 12
+    box = page.locator("svg.chart").bounding_box()
+    assert box["width"] > 600
+    screenshot(page, "chart.png", tmp_path)
+    page.locator("table.counts tbody tr a").first.click()
+    page.wait_for_url("**/search?*from=*")
+    page.watch.check()
+
+
+def test_follow_a_facet(page, archive_url):
+    page.goto(f"{archive_url}/archive/articles")
+    facet = page.locator("[data-column=place] ul li a").first
+    place = facet.inner_text()
+    facet.click()
+    page.wait_for_url("**place=*")
+    shown = page.locator("td.col-place").all_inner_texts()
+    assert shown
+    assert set(shown) == {place}
+    page.watch.check()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/search?q={PROBE_WORD}",
+        "/article/{probe}",
+        f"/counts?q={PROBE_WORD}",
+        "/",
+        f"/archive/articles?_search={PROBE_WORD}",
+        "/archive/articles/{probe}",
+        f"/archive/search?q={PROBE_WORD}",
+        "/archive/articles?_sort_desc=id&_facet=place&_facet=author",
+        f"/search.atom?q={PROBE_WORD}",
+    ],
+)
+def test_xss_probe_runs_nowhere(page, archive_url, path):
+    probe = httpx.get(f"{archive_url}/search.json?q={PROBE_WORD}").json()["rows"][0]["id"]
+    page.goto(archive_url + path.format(probe=probe))
+    page.wait_for_load_state("load")
+    if not path.startswith("/search.atom"):
+        assert path == "/" or PROBE_WORD in page.content()
+        for selector in ("a", "td", "li", "p", "h1", "h2"):
+            for element in page.locator(selector).all()[:200]:
+                if "onmouseover" in (element.inner_html() or ""):
+                    element.hover(timeout=2000)
+    if page.locator("#js-link").count():
+        page.locator("#js-link").click(timeout=2000)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    page.watch.check()

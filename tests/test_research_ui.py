@@ -1,0 +1,363 @@
+"""The research pages in-process: search page, article page, chart, facets, Atom feed, home page,
+the SQL switch, and a stored XSS probe that must come out inert in HTML, JSON, CSV and Atom."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import html
+import io
+import json
+import sqlite3
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+from xml.etree import ElementTree
+
+import pytest
+
+from archive.db import open_archive, save_articles
+from archive.publish import make_datasette
+from demosite import DemoSite
+
+ARTICLES = 60
+PROBE_WORD = "xssprobe"
+PROBE = {
+    "url": 'http://127.0.0.1/probe/?"><script>window.__xss=1</script>',
+    "title": f'<script>window.__xss=2</script><img src=x onerror="window.__xss=3"> {PROBE_WORD}',
+    "author": '"><svg onload="window.__xss=4">',
+    "authors": ['"><svg onload="window.__xss=4">'],
+    "place": '<iframe src="javascript:window.__xss=5"></iframe>',
+    "description": f"</title><script>window.__xss=6</script> {PROBE_WORD}",
+    "text": f"{PROBE_WORD} <script>window.__xss=7</script> <img src=x onerror=window.__xss=8>",
+    "body_html": (
+        f'<p>{PROBE_WORD} <a href="javascript:window.__xss=9">klik</a>'
+        '<img src="http://evil.example/x.png" onerror="window.__xss=10">'
+        "<script>window.__xss=11</script><style>p{background:url(http://evil.example/b)}</style>"
+        '<a href="http://evil.example/" onclick="window.__xss=12" style="color:red">link</a>'
+        '<iframe src="http://evil.example/"></iframe><form action="http://evil.example/">'
+        '<input name="x"></form><svg><script>window.__xss=13</script></svg></p>'
+    ),
+    "published": "2024-06-21T10:00:00+02:00",
+    "categories": ['<b onmouseover="window.__xss=14">Kempen</b>'],
+    "tags": ["<script>window.__xss=15</script>"],
+    "language": "nl",
+}
+
+
+def demo_record(site: DemoSite, index: int) -> dict:
+    truth = site.ground_truth(index)
+    paragraphs = str(truth["text"]).split("\n")
+    return {
+        **truth,
+        "url": "https://www.antwerpspersbureau.be" + str(truth.pop("url_path")),
+        "authors": [truth["author"]],
+        "language": "nl",
+        "word_count": len(str(truth["text"]).split()),
+        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
+    }
+
+
+@pytest.fixture(scope="module")
+def archive_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("research") / "archive.db"
+    site = DemoSite(articles=ARTICLES)
+    db = open_archive(path)
+    save_articles(db, [demo_record(site, i) for i in range(ARTICLES)], site="antwerpspersbureau")
+    save_articles(db, [PROBE], site="antwerpspersbureau")
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def datasette(archive_path):
+    return make_datasette(archive_path)
+
+
+@pytest.fixture(scope="module")
+def probe_id(archive_path):
+    db = open_archive(archive_path)
+    try:
+        return db.execute("SELECT id FROM articles WHERE url = ?", [PROBE["url"]]).fetchone()[0]
+    finally:
+        db.close()
+
+
+def get(datasette, path: str, status: int = 200):
+    response = asyncio.run(datasette.client.get(path))
+    assert response.status_code == status, f"{path}: {response.status_code} {response.text[:300]}"
+    return response
+
+
+class _Inspector(HTMLParser):
+    """Collects everything in a page that could run code or load a resource from elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.in_script = True
+        if tag in ("img", "iframe", "object", "embed", "form", "input") and any(
+            "evil" in (value or "") or "__xss" in (value or "") for _, value in attrs
+        ):
+            self.problems.append(f"<{tag}> {attrs}")
+        if tag in ("iframe", "object", "embed"):
+            self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+            if name in ("href", "src", "action", "formaction") and value.startswith("javascript:"):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+            if name in ("src", "action") and "evil.example" in value:
+                self.problems.append(f"<{tag} {name}={value!r}>")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script and "__xss" in data:
+            self.problems.append(f"script: {data[:80]!r}")
+
+
+def assert_inert(page: str) -> None:
+    inspector = _Inspector()
+    inspector.feed(page)
+    assert inspector.problems == []
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+def test_home_page_describes_the_archive(datasette):
+    page = get(datasette, "/").text
+    assert f"{ARTICLES + 1} articles" in page
+    assert "antwerpspersbureau.be" in page
+    for link in ('href="/search"', 'href="/counts"', 'href="/api"', 'href="/archive/articles"'):
+        assert link in page
+    assert 'action="/search"' in page
+
+
+def test_search_page_shows_results_with_highlights(datasette):
+    page = get(datasette, "/search?q=zegt").text
+    assert '<ol class="results"' in page
+    assert "<mark>zegt</mark>" in page
+    assert 'rel="next"' in page
+    assert 'href="/article/' in page
+    assert 'type="application/atom+xml"' in page
+
+
+def test_search_page_filters_and_sorts(datasette):
+    query = urlencode({"q": "zegt", "place": "Mechelen"})
+    page = get(datasette, f"/search?{query}").text
+    assert 'value="Mechelen"' in page
+    rows = get(datasette, f"/search.json?{query}").json()["rows"]
+    assert rows
+    assert {row["place"] for row in rows} == {"Mechelen"}
+    assert page.count('class="result"') == len(rows)
+    newest = get(datasette, "/search.json?q=zegt&sort=newest").json()["rows"]
+    dates = [row["published"] for row in newest]
+    assert dates == sorted(dates, reverse=True)
+    second = get(datasette, "/search?q=zegt&page=2").text
+    assert 'rel="prev"' in second
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search?q=de",
+        "/search?q=NOT+zegt",
+        "/search?q=%22unbalanced",
+        "/search?q=(((",
+        "/search?q=*a",
+    ],
+)
+def test_search_page_survives_odd_queries(datasette, path):
+    get(datasette, path)
+
+
+def test_search_page_without_query_lists_newest(datasette):
+    page = get(datasette, "/search").text
+    assert page.count('class="result"') == 20
+
+
+def test_article_page(datasette, archive_path):
+    db = open_archive(archive_path)
+    row = dict(
+        zip(
+            ("id", "title", "author", "place", "url", "first_seen"),
+            db.execute(
+                "SELECT id, title, author, place, url, first_seen FROM articles "
+                "WHERE url LIKE 'https://%' LIMIT 1"
+            ).fetchone(),
+            strict=True,
+        )
+    )
+    db.close()
+    page = get(datasette, f"/article/{row['id']}").text
+    assert f"<h1>{html.escape(row['title'])}</h1>" in page
+    assert html.escape(row["author"]) in page
+    assert row["place"] in page
+    assert f'href="{row["url"]}"' in page
+    assert row["first_seen"][:10] in page
+    assert '<div class="article-body"><p>' in page
+
+
+def test_missing_article_is_404(datasette):
+    get(datasette, "/article/999999", status=404)
+
+
+def test_counts_chart_and_table(datasette):
+    page = get(datasette, "/counts").text
+    assert "<svg" in page
+    assert page.count("<rect") >= 12
+    data = get(datasette, "/counts.json").json()
+    assert sum(month["articles"] for month in data["months"]) == ARTICLES + 1
+    searched = get(datasette, "/counts.json?q=zegt").json()
+    assert 0 < sum(m["articles"] for m in searched["months"]) < ARTICLES + 1
+    canned = get(datasette, "/archive/articles_per_month.json?_shape=array&q=").json()
+    assert sum(row["articles"] for row in canned) == ARTICLES + 1
+
+
+def test_default_facets(datasette):
+    data = get(datasette, "/archive/articles.json?_size=1").json()
+    assert {"place", "author", "categories", "tags", "year", "month"} <= set(data["facet_results"])
+    years = get(datasette, "/archive/articles.json?year=2024&_shape=array&_size=max").json()
+    assert years
+    assert all(row["published"].startswith("2024") for row in years)
+    assert all(row["month"].startswith("2024-") for row in years)
+
+
+def test_atom_feed_for_a_search(datasette):
+    response = get(datasette, "/search.atom?q=zegt")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert 0 < len(entries) <= 50
+    published = [entry.find("a:published", ns).text for entry in entries]
+    assert published == sorted(published, reverse=True)
+    assert feed.find("a:link[@rel='self']", ns).get("href").endswith("/search.atom?q=zegt")
+
+
+def test_json_api_and_csv_export(datasette):
+    rows = get(datasette, "/archive/articles.json?_shape=array&_size=5").json()
+    assert len(rows) == 5
+    csv_text = get(datasette, "/archive/articles.csv?_size=5").text
+    assert next(csv.reader(io.StringIO(csv_text)))[:3] == ["id", "url", "title"]
+    canned_csv = get(datasette, "/archive/search.csv?q=zegt").text
+    assert "snippet_html" in canned_csv.splitlines()[0]
+
+
+def test_arbitrary_sql_is_a_setting(archive_path, monkeypatch):
+    monkeypatch.delenv("NEWSARCHIVE_ALLOW_SQL", raising=False)
+    get(make_datasette(archive_path), "/archive.json?sql=select+1", status=403)
+    get(make_datasette(archive_path, allow_sql=True), "/archive.json?sql=select+1")
+    monkeypatch.setenv("NEWSARCHIVE_ALLOW_SQL", "1")
+    get(make_datasette(archive_path), "/archive.json?sql=select+1")
+
+
+def test_new_pages_carry_security_headers(datasette):
+    for path in ("/search", "/article/1", "/counts", "/search.atom", "/search.json", "/api"):
+        headers = get(datasette, path).headers
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_bookkeeping_tables_are_hidden(datasette):
+    page = get(datasette, "/archive").text
+    assert "articles_nl_pending" not in page.split("hidden tables")[0]
+
+
+# ---------------------------------------------------------------------------- stored XSS probe
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/search?q={PROBE_WORD}",
+        f"/search?q={PROBE_WORD}&sort=newest",
+        "/search",
+        "/article/{probe_id}",
+        f"/counts?q={PROBE_WORD}",
+        "/",
+        f"/archive/articles?_search={PROBE_WORD}",
+        "/archive/articles/{probe_id}",
+        f"/archive/search?q={PROBE_WORD}",
+        "/archive/articles?_facet=place&_facet_array=categories&_facet=author",
+    ],
+)
+def test_xss_probe_is_inert_in_html(datasette, probe_id, path):
+    page = get(datasette, path.format(probe_id=probe_id)).text
+    assert_inert(page)
+    if "q=" in path or "probe_id" in path or "_search" in path:
+        assert PROBE_WORD in page
+
+
+def test_xss_probe_body_is_sanitised_on_the_article_page(datasette, probe_id):
+    page = get(datasette, f"/article/{probe_id}").text
+    body = page.split('<div class="article-body">')[1].split("</div>")[0]
+    assert "<script" not in body
+    assert "<img" not in body
+    assert "<style" not in body
+    assert "<iframe" not in body
+    assert "<form" not in body
+    assert "javascript:" not in body
+    assert 'href="http://evil.example/"' in body  # a plain link stays a link…
+    assert 'rel="noopener noreferrer nofollow"' in body  # …that tells nothing to its target
+
+
+def test_xss_probe_in_json_is_data(datasette, probe_id):
+    response = get(datasette, f"/search.json?q={PROBE_WORD}")
+    assert response.headers["content-type"].startswith("application/json")
+    (row,) = response.json()["rows"]
+    assert row["title"] == PROBE["title"]
+    assert row["author"] == PROBE["author"]
+    assert "<script" not in row["snippet_html"]
+    assert "&lt;script&gt;" in row["snippet_html"]
+    table = get(datasette, f"/archive/articles/{probe_id}.json?_shape=array").json()
+    assert table[0]["body_html"] == PROBE["body_html"]
+    canned = get(datasette, f"/archive/search.json?q={PROBE_WORD}&_shape=array").json()
+    assert "<script" not in canned[0]["snippet_html"]
+
+
+def test_xss_probe_in_csv_is_plain_text(datasette):
+    response = get(datasette, f"/archive/articles.csv?_search={PROBE_WORD}")
+    assert response.headers["content-type"].startswith(("text/plain", "text/csv"))
+    assert response.headers["x-content-type-options"] == "nosniff"
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows[0]["title"] == PROBE["title"]
+
+
+def test_xss_probe_in_atom_is_escaped(datasette):
+    response = get(datasette, f"/search.atom?q={PROBE_WORD}")
+    assert b"<script" not in response.content
+    feed = ElementTree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    (entry,) = feed.findall("a:entry", ns)
+    assert entry.find("a:title", ns).text == PROBE["title"]
+    content = entry.find("a:content", ns)
+    assert content.get("type") == "html"
+    assert_inert(content.text)
+    for dangerous in ("<script", "<img", "<iframe", "<style", "javascript:", "onclick"):
+        assert dangerous not in content.text
+    assert json.dumps(entry.find("a:author/a:name", ns).text) == json.dumps(PROBE["author"])
+
+
+def test_rows_written_behind_the_archives_back_are_indexed_at_startup(tmp_path):
+    path = tmp_path / "archive.db"
+    open_archive(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO articles (url, title, published) VALUES ('http://example.test/a/', "
+        "'Ideeën voor de kermis', '2024-06-01')"
+    )
+    conn.commit()
+    conn.close()
+    datasette = make_datasette(path)
+    asyncio.run(datasette.invoke_startup())
+    rows = get(datasette, "/search.json?q=ideeen").json()["rows"]
+    assert [row["title"] for row in rows] == ["Ideeën voor de kermis"]
