@@ -1,0 +1,102 @@
+"""Revision history: every distinct content an article had, and the corrections it carries.
+
+`article_versions` holds one row per distinct content of an article (its first capture
+included), with when it was captured and the WARC record it came from; the `articles` row is
+always the newest version. A re-crawl that finds the same content adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+# A correction notice in a Flemish article: "Rechtzetting: ...", "Update: ...", "Correctie - ...",
+# "Naschrift: ...", or the phrase that announces a fixed error.
+CORRECTION_NOTICE = re.compile(
+    r"(?:^|\n)\s*(?:rechtzetting|correctie|update|naschrift|erratum)\s*[:–—-]"
+    r"|in een eerdere versie van dit artikel"
+    r"|\((?:update|rechtzetting)\)\s*$",
+    re.IGNORECASE,
+)
+
+VERSION_COLUMNS = (
+    "title",
+    "text",
+    "content_hash",
+    "has_correction",
+    "warc_file",
+    "warc_offset",
+    "warc_record_id",
+    "warc_digest",
+)
+
+
+def has_correction(title: str | None, text: str | None) -> bool:
+    """True when the title or body carries a correction or update notice."""
+    return bool(CORRECTION_NOTICE.search(text or "") or CORRECTION_NOTICE.search(title or ""))
+
+
+def archive_columns(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The archiving columns of an articles row: WARC pointer and correction flag."""
+    return {
+        "warc_file": record.get("warc_file"),
+        "warc_offset": record.get("warc_offset"),
+        "warc_record_id": record.get("warc_record_id"),
+        "warc_digest": record.get("warc_digest"),
+        "has_correction": int(has_correction(record.get("title"), record.get("text"))),
+    }
+
+
+def record_versions(db: Database, rows: Iterable[Mapping[str, Any]], captured_at: str) -> int:
+    """Add a version for each row whose content is new (call inside the saving transaction)."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    ids = _article_ids(db, [row["url"] for row in rows])
+    versions = []
+    for row in rows:
+        article_id = ids.get(row["url"])
+        if article_id is None:
+            continue
+        version = {column: row.get(column) for column in VERSION_COLUMNS}
+        version.update(article_id=article_id, captured_at=captured_at)
+        versions.append(version)
+    if versions:
+        db.table("article_versions").insert_all(versions)
+    return len(versions)
+
+
+def _article_ids(db: Database, urls: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        placeholders = ", ".join("?" for _ in chunk)
+        sql = f"SELECT url, id FROM articles WHERE url IN ({placeholders})"
+        found.update(dict(db.execute(sql, chunk).fetchall()))
+    return found
+
+
+def taken_down(db: Database, urls: list[str]) -> set[str]:
+    """Those of `urls` that were removed from the archive and must not come back."""
+    found: set[str] = set()
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        placeholders = ", ".join("?" for _ in chunk)
+        sql = f"SELECT url FROM takedowns WHERE url IN ({placeholders})"
+        found.update(url for (url,) in db.execute(sql, chunk).fetchall())
+    return found
+
+
+def versions_of(db: Database, url: str) -> list[dict[str, Any]]:
+    """An article's versions, oldest first."""
+    sql = """
+        SELECT article_versions.* FROM article_versions
+        JOIN articles ON articles.id = article_versions.article_id
+        WHERE articles.url = ? ORDER BY captured_at, article_versions.id
+    """
+    cursor = db.execute(sql, [url])
+    columns = [description[0] for description in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,67 @@
+"""Per-URL fetch state (`url_state`), which incremental crawls read (crawler/incremental.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+_UPSERT = """
+    INSERT INTO url_state (url, etag, last_modified, lastmod, last_status, last_fetched,
+                           last_changed)
+    VALUES (:url, :etag, :last_modified, :lastmod, :status, :fetched, :changed)
+    ON CONFLICT(url) DO UPDATE SET
+        etag = coalesce(excluded.etag, etag),
+        last_modified = coalesce(excluded.last_modified, last_modified),
+        lastmod = coalesce(excluded.lastmod, lastmod),
+        last_status = excluded.last_status,
+        last_fetched = excluded.last_fetched,
+        last_changed = coalesce(excluded.last_changed, last_changed)
+"""
+
+
+def fetch_of(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The fetch details an extracted record carries (key `fetch`), with its canonical URL."""
+    fetch = record.get("fetch")
+    if not isinstance(fetch, Mapping) or not fetch.get("url"):
+        return None
+    return {**fetch, "canonical": record.get("url")}
+
+
+def record_fetches(
+    db: Database,
+    fetches: Iterable[Mapping[str, Any] | None],
+    fetched_at: str,
+    changed_urls: set[str] | None = None,
+) -> None:
+    """Remember how URLs were fetched; `changed_urls` (canonical) also get `last_changed`."""
+    changed_urls = changed_urls or set()
+    params = [
+        {
+            "url": fetch["url"],
+            "etag": fetch.get("etag"),
+            "last_modified": fetch.get("last_modified"),
+            "lastmod": fetch.get("lastmod"),
+            "status": fetch.get("status"),
+            "fetched": fetched_at,
+            "changed": fetched_at if fetch.get("canonical") in changed_urls else None,
+        }
+        for fetch in fetches
+        if fetch
+    ]
+    if params:
+        db.conn.executemany(_UPSERT, params)
+
+
+def record_not_modified(db: Database, fetches: Sequence[Mapping[str, Any]], fetched_at: str) -> int:
+    """A batch of 304 answers: the archived articles are current; returns how many exist."""
+    with db.atomic():
+        record_fetches(db, fetches, fetched_at)
+        touched = 0
+        for fetch in fetches:
+            cursor = db.execute(
+                "UPDATE articles SET last_seen = ? WHERE url = ?", [fetched_at, fetch["url"]]
+            )
+            touched += cursor.rowcount
+    return touched

@@ -1,0 +1,221 @@
+"""The archive's WARC files: where they live, reading captures back, CDXJ indexes and checks.
+
+The crawler writes every HTTP exchange into gzipped WARC files (`crawler/warc.py`); this module
+is the reading side, shared by `newsarchive verify`, `newsarchive reextract` and the tests.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+logger = logging.getLogger(__name__)
+
+WARC_SUFFIX = ".warc.gz"
+INDEX_FOLDER = "indexes"
+# Records worth a line in the CDXJ index (metadata records describe a capture, they are not one).
+INDEXED_RECORD_TYPES = "response,revisit,resource"
+
+
+class WarcError(Exception):
+    """A WARC file or record that cannot be read."""
+
+
+def default_warc_dir(db_path: str | Path) -> Path:
+    """Where a crawl into `db_path` keeps its WARC files by default: `<db stem>-warc/` beside it."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}-warc")
+
+
+def warc_files(directory: str | Path) -> list[Path]:
+    """The WARC files in a folder, oldest first (their names start with crawl id and time)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted(path for path in directory.iterdir() if path.name.endswith(WARC_SUFFIX))
+
+
+def index_path(directory: str | Path, crawl_id: int | None) -> Path:
+    """The CDXJ index of one crawl's WARC files."""
+    name = f"crawl-{crawl_id:05d}.cdxj" if crawl_id is not None else "crawl.cdxj"
+    return Path(directory) / INDEX_FOLDER / name
+
+
+def write_cdxj_index(directory: str | Path, files: list[Path], output: Path) -> Path:
+    """Write a sorted CDXJ index of `files` (paths in it relative to `directory`), as pywb reads."""
+    from cdxj_indexer.main import CDXJIndexer
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    with partial.open("w", encoding="utf-8") as out:
+        indexer = CDXJIndexer(
+            out,
+            [str(path) for path in files],
+            sort=True,
+            records=INDEXED_RECORD_TYPES,
+            dir_root=str(directory),
+        )
+        indexer.process_all()
+    partial.replace(output)
+    return output
+
+
+@dataclass
+class Capture:
+    """One archived HTTP response, with where it is stored."""
+
+    url: str
+    date: str
+    status: int
+    record_type: str  # "response", or "revisit" for a 304 Not Modified
+    record_id: str
+    digest: str | None
+    file: str
+    offset: int
+    headers: list[tuple[str, str]]
+    body: bytes  # payload with its Content-Encoding undone
+    evidence: dict[str, str] = field(default_factory=dict)
+    site: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """A response header's value (first one, case-insensitive)."""
+        lower = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lower), None)
+
+    def pointer(self) -> dict[str, Any]:
+        """The articles/article_versions columns that point at this capture."""
+        return {
+            "warc_file": self.file,
+            "warc_offset": self.offset,
+            "warc_record_id": self.record_id,
+            "warc_digest": self.digest,
+        }
+
+
+def _capture(record: ArcWarcRecord, file: str, offset: int, site: str | None) -> Capture:
+    headers = record.rec_headers
+    http = record.http_headers
+    status = int(http.get_statuscode() or 0) if http is not None else 0
+    return Capture(
+        url=headers.get_header("WARC-Target-URI") or "",
+        date=headers.get_header("WARC-Date") or "",
+        status=status,
+        record_type=record.rec_type,
+        record_id=headers.get_header("WARC-Record-ID") or "",
+        digest=headers.get_header("WARC-Payload-Digest"),
+        file=file,
+        offset=offset,
+        headers=list(http.headers) if http is not None else [],
+        body=record.content_stream().read(),
+        site=site,
+    )
+
+
+def iter_captures(directory: str | Path, files: list[Path] | None = None) -> Iterator[Capture]:
+    """Every response and revisit record of the WARC files, in file order, with its evidence.
+
+    Evidence (sitemap `lastmod`, feed dates) is kept by the crawler in a `metadata` record
+    written right after each response; it is attached to its capture here.
+    """
+    directory = Path(directory)
+    for path in files if files is not None else warc_files(directory):
+        yield from _file_captures(directory, path)
+
+
+def _file_captures(directory: Path, path: Path) -> Iterator[Capture]:
+    name = path.relative_to(directory).as_posix() if path.is_relative_to(directory) else str(path)
+    site: str | None = None
+    pending: Capture | None = None
+    with path.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        try:
+            for record in iterator:
+                kind = record.rec_type
+                if kind == "warcinfo":
+                    site = _warcinfo(record).get("newsarchive-site") or site
+                elif kind in ("response", "revisit"):
+                    if pending is not None:
+                        yield pending
+                    pending = _capture(record, name, 0, site)
+                    # Asked only after the content was read: asking earlier skips the content.
+                    pending.offset = iterator.get_record_offset()
+                elif kind == "metadata" and pending is not None:
+                    concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
+                    if concurrent == pending.record_id:
+                        pending.evidence = _evidence(record)
+        except (ArchiveLoadFailed, EOFError, zlib.error, OSError) as error:
+            # A file cut short by a crash: what was complete before the cut is still usable.
+            logger.warning("%s is damaged after offset %s: %s", path, iterator.offset, error)
+    if pending is not None:
+        yield pending
+
+
+def _warcinfo(record: ArcWarcRecord) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in record.content_stream().read().decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(":")
+        if value:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+def _evidence(record: ArcWarcRecord) -> dict[str, str]:
+    try:
+        data = json.loads(record.content_stream().read())
+    except ValueError:
+        return {}
+    evidence = data.get("evidence") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in evidence.items()} if isinstance(evidence, dict) else {}
+
+
+def read_capture(directory: str | Path, file: str, offset: int) -> Capture:
+    """The capture stored at `offset` of `file` (a name relative to the WARC folder)."""
+    path = Path(directory) / file
+    try:
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            record = next(iter(ArchiveIterator(stream)))
+            return _capture(record, file, offset, None)
+    except (OSError, StopIteration, ArchiveLoadFailed, EOFError, zlib.error) as error:
+        raise WarcError(f"cannot read a WARC record at {file}:{offset}: {error}") from error
+
+
+def verify_warc_file(path: Path) -> list[str]:
+    """Problems in one WARC file: truncation, bad gzip members or CRCs, wrong digests."""
+    problems: list[str] = []
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except EOFError:
+        problems.append(f"{path.name}: truncated (the last gzip member ends early)")
+    except (gzip.BadGzipFile, zlib.error, OSError) as error:
+        problems.append(f"{path.name}: damaged gzip data: {error}")
+    records = 0
+    try:
+        with path.open("rb") as stream:
+            iterator = ArchiveIterator(stream, check_digests=True)
+            for record in iterator:
+                content = record.content_stream()
+                while content.read(1 << 20):
+                    pass
+                records += 1
+                if record.digest_checker.passed is False:
+                    record_id = record.rec_headers.get_header("WARC-Record-ID")
+                    for problem in record.digest_checker.problems:
+                        problems.append(f"{path.name}: record {record_id}: {problem}")
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as error:
+        problems.append(f"{path.name}: unreadable after {records} records: {error}")
+    if records == 0 and not problems:
+        problems.append(f"{path.name}: holds no WARC records")
+    return problems

@@ -1,0 +1,226 @@
+"""Incremental crawls: fetch only what is new, changed, or due for a revisit.
+
+The archive keeps per-URL fetch state (`url_state`: ETag, Last-Modified, the sitemap `lastmod`
+seen at the last fetch, when it was last fetched and last changed). A later crawl uses it for
+every article candidate it discovers:
+
+* an unknown URL is fetched;
+* a known URL is fetched when discovery announces a change (a sitemap `lastmod` or feed date
+  newer than what was stored) or when it is due for a revisit, and then conditionally
+  (If-None-Match / If-Modified-Since): a 304 costs no body and counts as unchanged;
+* otherwise it is skipped.
+
+When a known article is due depends on how old it is (measured from its publication or its
+last change, whichever is newer), NewsDiffs-style: fresh news changes often, old news rarely.
+Listings, sitemaps and feeds are always fetched: they are how new articles are found.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy.http import Response
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# (age below which, revisit interval): an article's age is measured from its publication or
+# its last change, whichever is newer.
+REVISIT_SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
+    (timedelta(hours=3), timedelta(minutes=15)),
+    (timedelta(days=1), timedelta(hours=1)),
+    (timedelta(days=7), timedelta(hours=6)),
+    (timedelta(days=30), timedelta(days=3)),
+    (timedelta(days=365), timedelta(days=30)),
+)
+OLD_ARTICLE_INTERVAL = timedelta(days=180)
+# Revisits of articles of the same age are spread over this share of their interval, so that
+# a year's worth of old articles does not fall due in one crawl.
+REVISIT_SPREAD = 0.2
+
+
+def revisit_interval(age: timedelta) -> timedelta:
+    """How long to wait before re-checking an article of this age."""
+    for younger_than, interval in REVISIT_SCHEDULE:
+        if age < younger_than:
+            return interval
+    return OLD_ARTICLE_INTERVAL
+
+
+def parse_moment(value: str | None) -> datetime | None:
+    """An aware datetime from an ISO 8601 date(-time) or an HTTP date; None when unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+@dataclass
+class UrlState:
+    """What the archive knows about fetching one URL."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    lastmod: str | None = None
+    last_fetched: str | None = None
+    last_changed: str | None = None
+    published: str | None = None
+
+    def reference_moment(self) -> datetime | None:
+        """The newer of publication and last change: what an article's age is measured from."""
+        moments = [parse_moment(self.published), parse_moment(self.last_changed)]
+        known = [moment for moment in moments if moment is not None]
+        return max(known) if known else None
+
+    def is_due(self, now: datetime) -> bool:
+        """Whether the revisit schedule asks for a re-check now."""
+        fetched = parse_moment(self.last_fetched)
+        if fetched is None:
+            return True
+        reference = self.reference_moment() or fetched
+        interval = revisit_interval(max(now - reference, timedelta(0)))
+        # Spread by a stable per-URL share, so equal ages do not all fall due together.
+        spread = (zlib.crc32(self.url.encode()) % 1000) / 1000 * REVISIT_SPREAD
+        return now - fetched >= interval * (1 - REVISIT_SPREAD / 2 + spread)
+
+    def announced_change(self, evidence: Mapping[str, str]) -> bool:
+        """Whether a sitemap lastmod or feed date is newer than the version we hold."""
+        announced = parse_moment(evidence.get("sitemap_lastmod") or evidence.get("feed_published"))
+        if announced is None:
+            return False
+        stored = [parse_moment(self.lastmod), parse_moment(self.last_modified)]
+        known = [moment for moment in stored if moment is not None]
+        if not known:
+            fetched = parse_moment(self.last_fetched)
+            return fetched is None or announced > fetched
+        return announced > max(known)
+
+    def conditional_headers(self) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since from the validators of the last fetch."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+def load_url_states(db_path: str | Path) -> tuple[dict[str, UrlState], set[str]]:
+    """Fetch state of every known URL, and the URLs taken down, read from the archive."""
+    path = Path(db_path)
+    if not path.exists():
+        return {}, set()
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "url_state" not in tables:
+            return {}, set()
+        rows = conn.execute(
+            "SELECT s.url, s.etag, s.last_modified, s.lastmod, s.last_fetched, s.last_changed, "
+            "a.published FROM url_state s LEFT JOIN articles a ON a.url = s.url "
+            "WHERE s.last_fetched IS NOT NULL"
+        ).fetchall()
+        removed = set()
+        if "takedowns" in tables:
+            removed = {url for (url,) in conn.execute("SELECT url FROM takedowns")}
+    finally:
+        conn.close()
+    return {row[0]: UrlState(*row) for row in rows}, removed
+
+
+class RevisitPlanner:
+    """Decides, for each article candidate discovered, whether and how to fetch it."""
+
+    def __init__(
+        self,
+        states: dict[str, UrlState],
+        removed: set[str] | None = None,
+        *,
+        now: datetime | None = None,
+        crawler: Crawler | None = None,
+    ):
+        self.states = states
+        self.removed = removed or set()
+        self.now = now or datetime.now(UTC)
+        self.crawler = crawler
+        self.skipped: set[str] = set()
+        self.revisited: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RevisitPlanner | None:
+        """A planner over the crawl's archive; None for a full crawl (NEWSARCHIVE_INCREMENTAL)."""
+        settings = crawler.settings
+        if not settings.getbool("NEWSARCHIVE_INCREMENTAL", True):
+            return None
+        states, removed = load_url_states(settings.get("NEWSARCHIVE_DB") or "archive.db")
+        if states:
+            logger.info("Incremental crawl: %d known URLs in the archive", len(states))
+        return cls(states, removed, crawler=crawler)
+
+    def plan(self, url: str, evidence: Mapping[str, str] | None = None) -> dict[str, Any] | None:
+        """Extra Request arguments (conditional headers) to fetch `url`, or None to skip it."""
+        if url in self.removed:
+            self._skip(url, "newsarchive/incremental/taken_down")
+            return None
+        state = self.states.get(url)
+        if state is None:
+            return {}
+        if url in self.revisited:
+            return None  # already requested in this crawl (found again in another listing)
+        if not state.announced_change(evidence or {}) and not state.is_due(self.now):
+            self._skip(url, "newsarchive/incremental/skipped")
+            return None
+        self.revisited.add(url)
+        if url in self.skipped:
+            # Skipped when found without news of a change; now a sitemap or feed announces one.
+            self.skipped.discard(url)
+            self._count("newsarchive/incremental/skipped", -1)
+        self._count("newsarchive/incremental/revisited")
+        return {"headers": state.conditional_headers(), "meta": {"handle_httpstatus_list": [304]}}
+
+    def _skip(self, url: str, key: str) -> None:
+        if url not in self.skipped:
+            self.skipped.add(url)
+            self._count(key)
+
+    def _count(self, key: str, count: int = 1) -> None:
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(key, count)
+
+
+def fetch_state(response: Response) -> dict[str, Any]:
+    """What to remember about a fetch for the next crawl: status and validators."""
+    headers = response.headers
+    evidence = response.meta.get("evidence") or {}
+
+    def header(name: str) -> str | None:
+        value = headers.get(name)
+        return value.decode("latin-1") if value else None
+
+    return {
+        "url": response.url,
+        "status": response.status,
+        "etag": header("ETag"),
+        "last_modified": header("Last-Modified"),
+        "lastmod": evidence.get("sitemap_lastmod"),
+    }
