@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import getpass
 import gzip
 import json
 import logging
+import os
+import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -19,6 +22,8 @@ from archive.db import (
     open_archive,
     search_articles,
 )
+from archive.lock import EX_TEMPFAIL, ArchiveLock, ArchiveLocked
+from archive.warcs import default_warc_dir
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +66,6 @@ def _run_crawl(options: Any) -> dict[str, Any]:
 
 def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> None:
     from crawler.profiles import UnknownSiteProfile, load_profile
-
     from crawler.spiders.news import StartUrlError, split_start_urls
 
     try:
@@ -70,6 +74,16 @@ def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> Non
             load_profile(site)
     except (StartUrlError, UnknownSiteProfile) as error:
         raise click.BadParameter(str(error)) from error
+
+
+def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
+    settings: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
+        settings[name.strip()] = value
+    return settings
 
 
 @cli.command()
@@ -107,11 +121,29 @@ def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> Non
     help="Discover articles only this way (repeatable; default: all).",
 )
 @click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or newsarchive setting (repeatable), like scrapy's -s.",
+)
+@click.option(
     "--trigger",
     type=click.Choice(["manual", "scheduled"]),
     default="manual",
     show_default=True,
     help="Recorded in the crawl ledger; use 'scheduled' from cron or systemd.",
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False),
+    help="Folder of the WARC files (default: <db stem>-warc/ beside the archive).",
+)
+@click.option("--no-warc", is_flag=True, help="Do not keep the responses in WARC files.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Fetch every article again, ignoring the archive's fetch state (no incremental skips).",
 )
 def crawl(
     site: str | None,
@@ -125,8 +157,16 @@ def crawl(
     log_level: str,
     trigger: str,
     routes: tuple[str, ...],
+    warc_dir: str | None,
+    no_warc: bool,
+    full: bool,
+    settings: tuple[str, ...],
 ) -> None:
-    """Crawl a site into the archive and print a summary; exit status 1 if the crawl failed."""
+    """Crawl a site into the archive and print a summary; exit status 1 if the crawl failed.
+
+    Exit status 75 (EX_TEMPFAIL) when another crawl of the same archive is running.
+    """
+    from archive.lock import check_unlocked
     from crawler.runner import CrawlOptions
 
     if not site and not start_urls:
@@ -144,8 +184,16 @@ def crawl(
         log_level=log_level,
         trigger=trigger,
         routes=list(routes),
+        warc=not no_warc,
+        warc_dir=warc_dir,
+        incremental=not full,
+        extra_settings=_parse_settings(settings),
     )
-    result = _run_crawl(options)
+    try:
+        check_unlocked(db)
+        result = _run_crawl(options)
+    except ArchiveLocked as error:
+        _exit_busy(error)
     click.echo(_summary_line(result))
     if result["status"] != "finished":
         sys.exit(1)
@@ -155,19 +203,26 @@ def crawl(
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
-def serve(db: str, host: str, port: int) -> None:
+@click.option(
+    "--allow-sql",
+    is_flag=True,
+    default=None,
+    help="Let visitors run arbitrary SQL (default: off, or NEWSARCHIVE_ALLOW_SQL=1).",
+)
+def serve(db: str, host: str, port: int, allow_sql: bool | None) -> None:
     """Publish the archive with Datasette."""
     from archive.publish import serve as serve_archive
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run 'newsarchive crawl --db {db}' first")
     click.echo(f"Archive: http://{host}:{port}/{Path(db).stem}/articles")
-    serve_archive(db, host=host, port=port)
+    serve_archive(db, host=host, port=port, allow_sql=allow_sql or None)
 
 
 def _remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(default_warc_dir(path), ignore_errors=True)  # its WARC files go with it
 
 
 @cli.command()
@@ -275,6 +330,104 @@ def search(query: str, db: str, limit: int, as_json: bool) -> None:
             click.echo(f"{date}  {result['title']}\n            {result['url']}")
     if not as_json:
         click.echo(f"{len(results)} result(s)", err=True)
+
+
+def _exit_busy(error: ArchiveLocked) -> NoReturn:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(EX_TEMPFAIL)
+
+
+_WARC_DIR_OPTION = click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False),
+    help="Folder of the WARC files (default: <db stem>-warc/ beside the archive).",
+)
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@_WARC_DIR_OPTION
+def verify(db: str, warc_dir: str | None) -> None:
+    """Check the archive: SQLite and full-text integrity, WARC files, article pointers.
+
+    Exit status 1 when anything is wrong (each problem is printed).
+    """
+    from archive.verify import verify_archive
+
+    try:
+        archive = open_archive(db, create=False)
+    except ArchiveNotFound as error:
+        raise click.ClickException(str(error)) from error
+    folder = Path(warc_dir) if warc_dir else default_warc_dir(db)
+    report = verify_archive(archive, folder)
+    for problem in report.problems:
+        click.echo(f"PROBLEM {problem}")
+    click.echo(
+        f"Checked the database, {report.warc_files} WARC file(s) in {folder} and "
+        f"{report.pointers} article pointer(s): "
+        + (f"{len(report.problems)} problem(s)" if report.problems else "all good")
+    )
+    if report.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@_WARC_DIR_OPTION
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Extraction processes (default: cores)."
+)
+def reextract(db: str, warc_dir: str | None, workers: int | None) -> None:
+    """Rebuild article rows and versions from the WARC files, without network."""
+    from archive.reextract import reextract_archive
+    from archive.warcs import warc_files
+
+    folder = Path(warc_dir) if warc_dir else default_warc_dir(db)
+    files = warc_files(folder)
+    if not files:
+        raise click.ClickException(f"no WARC files in {folder}")
+    try:
+        with ArchiveLock(db, purpose="reextract"):
+            archive = open_archive(db)
+            total = sum(path.stat().st_size for path in files)
+            with click.progressbar(
+                length=total, label=f"Re-extracting {len(files)} WARC file(s)", file=sys.stderr
+            ) as bar:
+                report = reextract_archive(archive, folder, workers=workers, progress=bar.update)
+    except ArchiveLocked as error:
+        _exit_busy(error)
+    click.echo(
+        f"{report.captures} archived responses, {report.candidates} pages extracted: "
+        f"{report.articles} articles ({report.rows_new} new rows, {report.rows_changed} changed, "
+        f"{report.rows_same} the same; {report.versions} versions), "
+        f"{report.not_articles} not articles, {report.failed} failed"
+    )
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--reason", required=True, help="Why it is removed (kept in the takedowns table).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@_WARC_DIR_OPTION
+def remove(url: str, reason: str, db: str, warc_dir: str | None) -> None:
+    """Take an article down: remove it, its versions and its index entries; keep an audit row."""
+    from archive.takedown import NotInArchive, exclude_from_replay, remove_article
+
+    who = os.environ.get("USER") or getpass.getuser()
+    try:
+        with ArchiveLock(db, purpose="takedown"):
+            archive = open_archive(db, create=False)
+            result = remove_article(archive, url, reason=reason, who=who)
+    except ArchiveLocked as error:
+        _exit_busy(error)
+    except (ArchiveNotFound, NotInArchive) as error:
+        raise click.ClickException(str(error)) from error
+    acl = exclude_from_replay(Path(warc_dir) if warc_dir else default_warc_dir(db), url)
+    click.echo(
+        f"Removed {url}: {'1 article' if result.article_id else 'no article (removed before)'}, "
+        f"{result.versions} version(s); search indexes {', '.join(result.fts_tables)} purged; "
+        f"replay excluded in {acl}. Later crawls will not store it again."
+    )
 
 
 def main() -> None:

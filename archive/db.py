@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from archive import revisions, search, url_state
+
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
@@ -101,6 +103,125 @@ def m003_crawl_ledger(db: Database) -> None:
     db["crawl_errors"].create_index(["crawl_id"], if_not_exists=True)
 
 
+@migrations()
+def m004_search_nl(db: Database) -> None:
+    """The Dutch search index (archive/search.py), built for the rows already there."""
+    search.create_search_index(db.conn)
+
+
+@migrations()
+def m005_article_year_month(db: Database) -> None:
+    """year and month, generated from published, and indexes for the default facets."""
+    existing = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)").fetchall()}
+    for name, length in (("year", 4), ("month", 7)):
+        if name not in existing:
+            db.execute(
+                f"ALTER TABLE articles ADD COLUMN {name} TEXT "
+                f"GENERATED ALWAYS AS (substr(published, 1, {length})) VIRTUAL"
+            )
+    for column in ("place", "author", "year", "month"):
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{column} ON articles({column})")
+
+
+# --- Archiving: WARC pointers, fetch state, revisions, takedowns (docs/archiving.md) ---
+
+WARC_POINTER_COLUMNS: dict[str, type] = {
+    "warc_file": str,
+    "warc_offset": int,
+    "warc_record_id": str,
+    "warc_digest": str,
+}
+
+
+@migrations()
+def m006_archiving_warc_pointers(db: Database) -> None:
+    """Each article points at the WARC record it was extracted from; corrections are flagged."""
+    existing = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)").fetchall()}
+    for name, kind in {**WARC_POINTER_COLUMNS, "has_correction": int}.items():
+        if name not in existing:
+            db["articles"].add_column(name, kind)
+
+
+@migrations()
+def m007_archiving_url_state(db: Database) -> None:
+    """Per-URL fetch state for incremental crawls: validators, lastmod, when fetched and changed."""
+    db["url_state"].create(
+        {
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "lastmod": str,
+            "last_status": int,
+            "last_fetched": str,
+            "last_changed": str,
+        },
+        pk="url",
+        if_not_exists=True,
+    )
+    # Known articles from before fetch state existed: fetched when last seen.
+    db.execute(
+        "INSERT OR IGNORE INTO url_state (url, lastmod, last_status, last_fetched, last_changed) "
+        "SELECT url, modified, 200, last_seen, first_seen FROM articles"
+    )
+
+
+@migrations()
+def m008_archiving_article_versions(db: Database) -> None:
+    """Every distinct content an article had, with when and where (WARC record) it was captured."""
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "captured_at": str,
+            "title": str,
+            "text": str,
+            "content_hash": str,
+            "has_correction": int,
+            **WARC_POINTER_COLUMNS,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        if_not_exists=True,
+    )
+    db["article_versions"].create_index(["article_id", "captured_at"], if_not_exists=True)
+    db.execute(
+        "INSERT INTO article_versions (article_id, captured_at, title, text, content_hash, "
+        "warc_file, warc_offset, warc_record_id, warc_digest) "
+        "SELECT id, first_seen, title, text, content_hash, "
+        "warc_file, warc_offset, warc_record_id, warc_digest FROM articles "
+        "WHERE id NOT IN (SELECT article_id FROM article_versions)"
+    )
+
+
+@migrations()
+def m009_archiving_takedowns(db: Database) -> None:
+    """Audit trail of removed articles (no content), and the list later crawls must respect."""
+    db["takedowns"].create(
+        {"id": int, "url": str, "removed_at": str, "reason": str, "who": str},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["takedowns"].create_index(["url"], if_not_exists=True)
+
+
+@migrations()
+def m010_archiving_crawl_ledger(db: Database) -> None:
+    """Crawl ledger columns for incremental crawls, WARC output and quality warnings."""
+    existing = {row[1] for row in db.execute("PRAGMA table_xinfo(crawls)").fetchall()}
+    columns = {
+        "not_modified": int,
+        "skipped_unchanged": int,
+        "warc_records": int,
+        "warc_bytes": int,
+        "warc_files": str,
+        "cdxj_index": str,
+        "warnings": str,
+    }
+    for name, kind in columns.items():
+        if name not in existing:
+            db["crawls"].add_column(name, kind)
+
+
 class ArchiveError(Exception):
     """Base class for errors raised by the archive layer."""
 
@@ -184,22 +305,32 @@ def article_row(record: Mapping[str, Any], *, site: str | None, seen_at: str) ->
 
 
 def save_articles(
-    db: Database, records: Iterable[Mapping[str, Any]], *, site: str | None = None
+    db: Database,
+    records: Iterable[Mapping[str, Any]],
+    *,
+    site: str | None = None,
+    seen_at: str | None = None,
 ) -> SaveCounts:
     """Upsert extracted articles by canonical URL in one transaction; never duplicates a URL.
 
     A URL seen before keeps its `first_seen`; its row is rewritten only when the content
-    hash changed, so an unchanged re-crawl only touches `last_seen`.
+    hash changed, so an unchanged re-crawl only touches `last_seen`. `seen_at` (default: now)
+    is when the records were captured; re-extraction from WARC files passes the capture time.
     """
-    seen_at = utc_now()
+    seen_at = seen_at or utc_now()
     rows: dict[str, dict[str, Any]] = {}
+    fetches = []  # how each page was fetched, for the next incremental crawl
     for record in records:
         row = article_row(record, site=site, seen_at=seen_at)
+        row.update(revisions.archive_columns(record))  # WARC pointer, correction flag
+        fetches.append(url_state.fetch_of(record))
         rows[row["url"]] = row  # the last extraction of a URL in a batch wins
     if not rows:
         return SaveCounts()
     counts = SaveCounts()
     with db.atomic():
+        for url in revisions.taken_down(db, list(rows)):
+            del rows[url]  # removed from the archive on request: never stored again
         existing = _existing_hashes(db, list(rows))
         new_rows = []
         for url, row in rows.items():
@@ -217,6 +348,11 @@ def save_articles(
                 counts.updated += 1
         if new_rows:
             db["articles"].insert_all(new_rows)
+        changed = [row for url, row in rows.items() if existing.get(url) != row["content_hash"]]
+        revisions.record_versions(db, changed, seen_at)
+        url_state.record_fetches(db, fetches, seen_at, {row["url"] for row in changed})
+        # The Dutch search index analyzes what the triggers queued, in the same transaction.
+        search.sync_search_index(db.conn)
     return counts
 
 

@@ -14,3 +14,15 @@ class FetchedPage:
     declared_encoding: str | None = None
     # Dates seen during discovery (sitemap lastmod, feed pubDate): evidence for the extractor.
     evidence: dict[str, str] = field(default_factory=dict)
+    # Where the response is archived (warc_file, warc_offset, warc_record_id, warc_digest).
+    warc: dict[str, object] | None = None
+    # How it was fetched (status, ETag, Last-Modified, lastmod), for incremental crawls.
+    fetch: dict[str, object] | None = None
+
+
+@dataclass
+class NotModified:
+    """A conditional request answered 304: the archived version of the page is current."""
+
+    url: str
+    fetch: dict[str, object] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 
 from archive.db import finish_crawl, open_archive, record_crawl_error, start_crawl
+from crawler.archiving import archiving_columns, close_abandoned_crawls
 from crawler.signals import crawl_error
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ class CrawlLedger:
 
     def spider_opened(self, spider: Spider) -> None:
         self.db = open_archive(self.db_path)
+        if self.crawler.settings.getbool("NEWSARCHIVE_LOCK", True):
+            close_abandoned_crawls(self.db)  # we hold the archive's lock (crawler/lock.py)
         self.crawl_id = start_crawl(
             self.db,
             site=getattr(spider, "site_name", None),
@@ -75,7 +78,10 @@ class CrawlLedger:
         stats = self.crawler.stats
         counts = ledger_counts(stats.get_stats())
         status = crawl_status(reason, counts["pages_fetched"])
-        finish_crawl(self.db, self.crawl_id, status=status, finish_reason=reason, **counts)
+        archiving = archiving_columns(self.db, self.crawl_id, stats.get_stats())
+        finish_crawl(
+            self.db, self.crawl_id, status=status, finish_reason=reason, **counts, **archiving
+        )
         log = logger.info if status == "finished" else logger.error
         log("Crawl %s %s (%s): %s", self.crawl_id, status, reason, counts)
         self.db.close()

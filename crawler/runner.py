@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archive.lock import ArchiveLock, ArchiveLocked
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,6 +34,10 @@ class CrawlOptions:
     trigger: str = "manual"
     routes: list[str] = field(default_factory=list)
     extra_settings: dict[str, object] = field(default_factory=dict)
+    # Archiving (docs/archiving.md): WARC capture and incremental re-crawls.
+    warc: bool = True
+    warc_dir: str | None = None
+    incremental: bool = True
 
 
 def is_local_url(url: str) -> bool:
@@ -74,6 +80,12 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         overrides["NEWSARCHIVE_EXTRACT_WORKERS"] = options.workers
     if options.log_file:
         overrides["LOG_FILE"] = options.log_file
+    if not options.warc:
+        overrides["NEWSARCHIVE_WARC"] = False
+    if options.warc_dir:
+        overrides["NEWSARCHIVE_WARC_DIR"] = options.warc_dir
+    if not options.incremental:
+        overrides["NEWSARCHIVE_INCREMENTAL"] = False
     overrides.update(options.extra_settings)
     settings.setdict(overrides, priority="cmdline")
     return settings
@@ -82,6 +94,9 @@ def crawl_settings(options: CrawlOptions) -> Settings:
 def run_crawl(options: CrawlOptions) -> int | None:
     """Crawl in this process (blocks until done); returns the crawl's ledger id."""
     settings = crawl_settings(options)
+    if settings.getbool("NEWSARCHIVE_LOCK", True):
+        # One crawl per archive at a time; held until this process ends (archive/lock.py).
+        ArchiveLock(options.db).acquire()
     process = CrawlerProcess(settings)
     if options.ignore_robots:
         logger.warning("robots.txt is ignored for this crawl (--ignore-robots)")
@@ -107,7 +122,10 @@ def run_crawl(options: CrawlOptions) -> int | None:
 
 
 def _crawl_child(options: CrawlOptions, results: Connection) -> None:
-    results.send(run_crawl(options))
+    try:
+        results.send(run_crawl(options))
+    except ArchiveLocked as error:
+        results.send(error)
 
 
 def run_crawl_in_subprocess(options: CrawlOptions) -> int | None:
@@ -124,7 +142,10 @@ def run_crawl_in_subprocess(options: CrawlOptions) -> int | None:
         signal.signal(signal.SIGINT, previous)
     if child.exitcode != 0:
         raise CrawlProcessError(f"the crawl process exited with status {child.exitcode}")
-    return receiver.recv() if receiver.poll() else None
+    result = receiver.recv() if receiver.poll() else None
+    if isinstance(result, ArchiveLocked):
+        raise result
+    return result
 
 
 class CrawlProcessError(RuntimeError):

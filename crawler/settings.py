@@ -17,6 +17,16 @@ NEWSARCHIVE_EXTRACT_TIMEOUT = 30.0
 NEWSARCHIVE_BATCH_SIZE = 100
 NEWSARCHIVE_TRIGGER = "manual"
 NEWSARCHIVE_MAX_QUERY_PAGE = 500
+NEWSARCHIVE_MAX_PATH_DEPTH = 12
+NEWSARCHIVE_MAX_LINKS_PER_PATTERN = 10_000
+NEWSARCHIVE_MAX_RETRY_AFTER = 300.0
+NEWSARCHIVE_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.1.0.0/16"] for an intranet site
+# Archiving (docs/archiving.md): WARC capture of every exchange, incremental re-crawls.
+NEWSARCHIVE_WARC = True
+NEWSARCHIVE_WARC_DIR = ""  # empty: <db stem>-warc/ beside the archive
+NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes per WARC file before a new one is started
+NEWSARCHIVE_INCREMENTAL = True
+NEWSARCHIVE_LOCK = True  # one crawl at a time per archive (<db>.lock)
 
 # An identifying User-Agent with a way to reach whoever runs the crawl.
 USER_AGENT = f"newsarchive/0.1 (+{NEWSARCHIVE_CONTACT})"
@@ -45,17 +55,25 @@ DOWNLOADER_MIDDLEWARES = {
     # RFC 9309: an unreachable or 5xx robots.txt means "disallow all".
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
-    # Scope is checked on every request, redirects and start URLs included.
+    # Scope is checked on every request, redirects and start URLs included. It replaces
+    # Scrapy's offsite filter, which drops off-site redirects silently when they are scheduled.
     "crawler.middlewares.ScopeMiddleware": 40,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # Just above RetryMiddleware (550): 429/503 with Retry-After slow the host down first.
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+    # Next to the downloader, above HttpCompressionMiddleware (590): sees bodies as sent.
+    "crawler.warc.WarcCaptureMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
+    "crawler.pipelines.revisits.NotModifiedPipeline": 250,
     "crawler.pipelines.extraction.ExtractionPipeline": 300,
     "crawler.pipelines.storage.StoragePipeline": 800,
 }
 
 EXTENSIONS = {
     "crawler.ledger.CrawlLedger": 100,
+    "crawler.lock.ArchiveLockExtension": 50,
 }
 
 # Scrapy's defaults made explicit: asyncio reactor (extraction is awaited from a process pool).

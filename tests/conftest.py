@@ -38,12 +38,18 @@ def run_newsarchive(
 
 
 def crawl(
-    db: Path, *start_urls: str, site: str | None = None, extra: tuple[str, ...] = ()
+    db: Path,
+    *start_urls: str,
+    site: str | None = None,
+    extra: tuple[str, ...] = (),
+    settings: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
     """`newsarchive crawl` of local start URLs at full speed into `db`."""
     args = ["crawl", "--db", str(db), "--delay", "0", "--workers", "2"]
     if site:
         args += ["--site", site]
+    for setting in settings:
+        args += ["--set", setting]
     for url in start_urls:
         args += ["--start-url", url]
     return run_newsarchive(*args, *extra)

@@ -49,8 +49,21 @@ def test_second_crawl_adds_no_rows(demo_site, tmp_path):
     assert len(urls) == len(set(urls)) == demo_site.site.articles
     second = last_crawl(db)
     assert second["articles_new"] == 0
-    assert second["articles_unchanged"] == demo_site.site.articles
+    assert second["articles_updated"] == 0
+    # An incremental re-crawl skips known, unchanged articles or re-checks them conditionally.
+    seen_again = second["articles_unchanged"] + second["skipped_unchanged"]
+    assert seen_again == demo_site.site.articles
     assert "0 new" in result.stdout
+
+
+def test_full_recrawl_sees_every_article_unchanged(demo_site, tmp_path):
+    db = tmp_path / "archive.db"
+    for extra in ((), ("--full",)):
+        result = crawl_demo(db, f"{demo_site.url}/", extra=extra)
+        assert result.returncode == 0, result.stderr[-2000:]
+    second = last_crawl(db)
+    assert (second["articles_new"], second["articles_updated"]) == (0, 0)
+    assert second["articles_unchanged"] == demo_site.site.articles
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,8 @@ class ExtractionPipeline:
         )
         if outcome.kind == "article":
             self.stats.inc_value("newsarchive/extraction/articles")
-            return outcome.record
+            # The archived response it came from, and how it was fetched (docs/archiving.md).
+            return {**(outcome.record or {}), **(item.warc or {}), "fetch": item.fetch}
         if outcome.kind == "not_article":
             self.stats.inc_value("newsarchive/not_article")
             raise DropItem(f"not an article: {outcome.reason}: {item.url}", log_level="DEBUG")

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -34,10 +34,11 @@ from crawler.discovery import (
     sitemaps_from_robots,
 )
 from crawler.extract import looks_like_listing_url
-from crawler.items import FetchedPage
+from crawler.incremental import RevisitPlanner, fetch_state
+from crawler.items import FetchedPage, NotModified
 from crawler.middlewares import OutOfScope
 from crawler.profiles import SiteProfile, load_profile, profile_for_url
-from crawler.scope import SiteScope, normalize_link
+from crawler.scope import SiteScope, TrapGuard, normalize_link
 from crawler.signals import crawl_error
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ PRIORITY_LISTING = 10
 # Discovery routes a crawl can be limited to (-a routes=sitemap,feed); default: all of them.
 ROUTES = ("sitemap", "feed", "links")
 
+HTML_TYPES = re.compile(r"\s*(text/html|application/xhtml\+xml)\b", re.IGNORECASE)
 COMMENT_FEED = re.compile(r"comment|reactie|kommentar|commentaire", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 
@@ -104,6 +106,16 @@ class NewsSpider(Spider):
             raise StartUrlError(f"unknown discovery route(s) {sorted(unknown)}; use {ROUTES}")
         self.scope = SiteScope.from_urls(self.start_urls, extra_hosts=self.profile.hosts)
         self.allowed_domains = self.scope.hosts
+        self.revisits: RevisitPlanner | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.trap_guard = TrapGuard(crawler.settings.getint("NEWSARCHIVE_MAX_LINKS_PER_PATTERN"))
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        # Known, unchanged articles are skipped or fetched conditionally (crawler/incremental.py).
+        spider.revisits = RevisitPlanner.from_crawler(crawler)
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         roots = dict.fromkeys(site_root(url) for url in self.start_urls)
@@ -177,47 +189,75 @@ class NewsSpider(Spider):
             evidence = {"feed_published": entry.date} if entry.date else {}
             yield from self._follow(entry.url, evidence=evidence)
 
-    def parse_page(self, response: Response) -> Iterator[Request | FetchedPage]:
+    def parse_page(self, response: Response) -> Iterator[Request | FetchedPage | NotModified]:
         self._count_page()
-        if not isinstance(response, HtmlResponse):
-            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if response.status == 304:  # a conditional revisit: the archived version is current
+            yield NotModified(url=response.url, fetch=fetch_state(response))
+            return
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        # Scrapy sniffs HTML inside any body; a browser would not render these, neither do we.
+        is_html = HTML_TYPES.match(content_type or "text/html")
+        if not isinstance(response, HtmlResponse) or not is_html:
             self.crawler.stats.inc_value("newsarchive/skipped/not_html")
-            logger.debug("Not HTML (%s): %s", content_type or "no Content-Type", response.url)
+            self._report(response.url, response.status, f"not HTML ({content_type or 'no type'})")
             return
         if "feed" in self.routes:
             for link in response.css("link[rel~=alternate]"):
                 if (link.attrib.get("type") or "").lower() not in FEED_TYPES:
                     continue
-                if COMMENT_FEED.search(f"{link.attrib.get('title', '')} {link.attrib.get('href', '')}"):
+                described = f"{link.attrib.get('title', '')} {link.attrib.get('href', '')}"
+                if COMMENT_FEED.search(described):
                     continue  # a post's comment feed lists comments, not articles
                 url = response.urljoin(link.attrib.get("href", ""))
                 # An advertised feed that is gone is no crawl error: the site works without it.
                 yield self._request(url, self.parse_feed, PRIORITY_DISCOVERY, probe=True)
         if "links" in self.routes:
             for href in response.css("a::attr(href)").getall():
-                yield from self._follow(response.urljoin(href.strip()))
+                yield from self._follow(response.urljoin(href.strip()), from_page=True)
         if not looks_like_listing_url(response.url):
             yield FetchedPage(
                 url=response.url,
                 body=response.body,
                 declared_encoding=self._declared_encoding(response),
                 evidence=dict(response.meta.get("evidence") or {}),
+                warc=response.meta.get("warc"),
+                fetch=fetch_state(response),
             )
 
     # --- helpers ---
 
-    def _follow(self, url: str, evidence: dict[str, str] | None = None) -> Iterator[Request]:
-        max_page = self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500)
-        link = normalize_link(url, max_query_page=max_page)
+    def _follow(
+        self, url: str, evidence: dict[str, str] | None = None, *, from_page: bool = False
+    ) -> Iterator[Request]:
+        link = normalize_link(
+            url,
+            max_query_page=self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500),
+            max_path_depth=self.settings.getint("NEWSARCHIVE_MAX_PATH_DEPTH", 12),
+        )
         if link is None or not self.scope.allows(link):
             return
+        # Links found in pages (not the site's own sitemaps and feeds) can be spider traps:
+        # an endless calendar, numbered pages that never end. Cap them per URL pattern.
+        if from_page and not self.trap_guard.admit(link):
+            self.crawler.stats.inc_value("newsarchive/trap_links_dropped")
+            if self.trap_guard.first_refusal(link):
+                limit = self.trap_guard.limit
+                self._report(link, None, f"possible spider trap: over {limit} links like this one")
+            return
         listing = looks_like_listing_url(link)
+        revisit: dict[str, Any] = {}
+        if not listing and self.revisits is not None:
+            plan = self.revisits.plan(link, evidence)
+            if plan is None:
+                return  # known, unchanged and not due for a revisit
+            revisit = plan
         yield Request(
             link,
             callback=self.parse_page,
             errback=self.on_error,
             priority=PRIORITY_LISTING if listing else PRIORITY_ARTICLE,
-            meta={"evidence": evidence} if evidence else {},
+            headers=revisit.get("headers"),
+            meta={**({"evidence": evidence} if evidence else {}), **revisit.get("meta", {})},
         )
 
     def _request(self, url: str, callback: Any, priority: int, *, probe: bool = False) -> Request:
@@ -238,6 +278,12 @@ class NewsSpider(Spider):
         logger.warning("%s: %s", url, reason)
         self.crawler.signals.send_catch_log(crawl_error, url=url, status=status, reason=reason)
 
+    def request_dropped(self, request: Request, spider: Spider) -> None:
+        """A redirect to a URL already crawled in this chain is a loop: record it."""
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:
+            self._report(chain[0], None, f"redirect loop: {' -> '.join([*chain, request.url])}")
+
     def on_error(self, failure: Failure) -> None:
         """Log and record a failed request; a probe for an optional route that 404s is no error."""
         request = failure.request
@@ -246,11 +292,17 @@ class NewsSpider(Spider):
             if request.meta.get("probe") and response.status in (404, 410):
                 logger.debug("No %s on this site (HTTP %s)", request.url, response.status)
                 return
-            self._report(request.url, response.status, f"HTTP {response.status}")
+            reason = f"HTTP {response.status}"
+            if 300 <= response.status < 400:  # a redirect the crawler would not follow
+                location = response.headers.get(b"Location", b"").decode("latin-1")
+                reason += f": redirect to {location or 'nowhere'} not followed"
+            self._report(request.url, response.status, reason)
         elif failure.check(OutOfScope):
             self._report(request.url, None, str(failure.value))
-        elif failure.check(IgnoreRequest):  # robots.txt said no: counted by its middleware
-            logger.debug("Ignored %s: %s", request.url, failure.value)
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            logger.debug("Ignored %s: %s", request.url, failure.value)  # counted as robots_denied
+        elif failure.check(IgnoreRequest):  # e.g. a body over DOWNLOAD_MAXSIZE (a gzip bomb)
+            self._report(request.url, None, f"ignored: {failure.value}")
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
             self._report(request.url, None, reason)
