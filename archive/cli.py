@@ -98,7 +98,8 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
 @click.option(
     "--delay",
     type=click.FloatRange(min=0),
-    help="Seconds between requests to the site (default 1, throttled further by load). "
+    help="Minimum seconds between requests (default 1; drawn from S to 2S, throttled further "
+    "by load). "
     "0 crawls at full speed: only for local copies.",
 )
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages.")

@@ -138,6 +138,44 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         elif response.status >= 400:
             response = response.replace(body=b"")
         await super()._parse_robots(response, netloc, request)
+        self._apply_crawl_delay(netloc, request)
+
+    def _apply_crawl_delay(self, netloc: str, request: Request) -> None:
+        """Honour a robots.txt Crawl-delay (up to NEWSARCHIVE_MAX_CRAWL_DELAY seconds).
+
+        The crawl covers one site, so the spider's download_delay is raised: Scrapy uses it
+        for new download slots and AutoThrottle never goes below it.
+        """
+        parser = self._parsers.get(netloc)
+        spider = self.crawler.spider
+        if parser is None or isinstance(parser, Deferred) or spider is None:
+            return
+        agent = self._robotstxt_useragent or self._default_useragent
+        asked = parser.crawl_delay(agent)
+        if not asked:
+            return
+        limit = self.crawler.settings.getfloat("NEWSARCHIVE_MAX_CRAWL_DELAY", 60.0)
+        delay = min(float(asked), limit)
+        default = self.crawler.settings.getfloat("DOWNLOAD_DELAY")
+        current = getattr(spider, "download_delay", default)
+        if delay <= current:
+            return
+        # Delays are randomised by ±jitter around their value: keep the shortest draw ≥ asked.
+        jitter = min(self.crawler.settings.getfloat("DOWNLOAD_DELAY_JITTER"), 0.5)
+        delay /= 1 - jitter
+        logger.info(
+            "robots.txt of %s asks a Crawl-delay of %s s: using %.1f s",
+            netloc,
+            asked,
+            delay,
+        )
+        spider.download_delay = delay  # type: ignore[attr-defined]
+        engine = self.crawler.engine
+        if engine is not None:
+            downloader = engine.downloader
+            slot = downloader.slots.get(downloader.get_slot_key(request))
+            if slot is not None:
+                slot.delay = max(slot.delay, delay)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         logger.warning(

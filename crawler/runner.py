@@ -61,14 +61,16 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "LOG_LEVEL": options.log_level,
     }
     if options.delay is not None:
-        overrides["DOWNLOAD_DELAY"] = options.delay
+        # --delay is a minimum: the randomised delay is centred above it.
+        jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER")
+        overrides["DOWNLOAD_DELAY"] = options.delay / (1 - min(jitter, 0.5))
         if options.delay == 0:
             # No politeness wanted (a local copy): full speed, no throttling.
             overrides.update(
                 AUTOTHROTTLE_ENABLED=False,
                 CONCURRENT_REQUESTS=32,
                 CONCURRENT_REQUESTS_PER_DOMAIN=32,
-                RANDOMIZE_DOWNLOAD_DELAY=False,
+                DOWNLOAD_DELAY_JITTER=0,
             )
         else:
             overrides["AUTOTHROTTLE_START_DELAY"] = options.delay

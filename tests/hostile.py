@@ -89,6 +89,7 @@ class HostileSite:
     other_host_url: str
     requests: list[str] = field(default_factory=list)
     request_times: dict[str, list[float]] = field(default_factory=dict)
+    timeline: list[tuple[float, str]] = field(default_factory=list)
     other_host_requests: list[str] = field(default_factory=list)
     robots: bytes = b"User-agent: *\nAllow: /\n"
     robots_status: int = 200
@@ -120,9 +121,12 @@ class HostileHandler(BaseHTTPRequestHandler):
         site = self.site
         site.requests.append(self.path)
         site.request_times.setdefault(self.path, []).append(time.monotonic())
+        site.timeline.append((time.monotonic(), self.path))
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
-        if path == "/robots.txt":
+        if path == "/robots.txt" and site.robots_status == 0:
+            time.sleep(30)  # a robots.txt that never answers
+        elif path == "/robots.txt":
             lines = b"".join(f"Sitemap: {site.url}{s}\n".encode() for s in site.sitemaps)
             self.send_body(site.robots + lines, site.robots_status, "text/plain")
         elif path == "/":

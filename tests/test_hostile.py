@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import resource
 import subprocess
@@ -141,8 +142,9 @@ def test_memory_stays_bounded(hostile_crawl):
         (500, b"error", False),
         (503, b"busy", False),
         (200, b"\x00\xff garbage \x89PNG", True),
+        (0, b"", False),  # never answers: a timeout, so disallow all
     ],
-    ids=["disallow", "404", "500", "503", "garbage"],
+    ids=["disallow", "404", "500", "503", "garbage", "timeout"],
 )
 def test_robots_txt_answers(tmp_path, status, body, fetches_pages):
     with serve_hostile_site(robots=body, robots_status=status) as site:
@@ -192,3 +194,13 @@ def test_public_addresses(address, public):
     from crawler.middlewares import is_public_address
 
     assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+def test_crawl_delay_is_honoured(tmp_path):
+    robots = b"User-agent: *\nCrawl-delay: 2\nAllow: /\n"
+    with serve_hostile_site(robots=robots) as site:
+        scrapy_crawl(tmp_path / "archive.db", site, "CLOSESPIDER_PAGECOUNT=3")
+    times = [when for when, path in site.timeline if path != "/robots.txt"]
+    assert len(times) >= 3
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert min(gaps) >= 1.9, gaps
