@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -715,34 +716,45 @@ def report(
         rate = _median([m.rate for m in runs_of])
         quality = runs_of[-1].quality
         failed = sum(m.returncode != 0 for m in runs_of)
+        scores = (
+            f"| {_percent(quality.title)} | {_percent(quality.day)} "
+            f"| {_percent(quality.author)} | {quality.body_f1:.4f} |"
+            if quality.articles
+            else "| – | – | – | – |"
+        )
+        cpu = _median([m.cpu_per_1000 for m in runs_of])
         lines.append(
             f"| {system.name}{f' ({failed} runs exited non-zero)' if failed else ''} "
             f"| {system.version} | {system.settings} "
             f"| {_median([m.quality.articles for m in runs_of]):.0f} "
             f"| {_median([m.quality.other_pages for m in runs_of]):.0f} "
             f"| {rate:.1f} | {rate / ours:.2f} × "
-            f"| {_median([m.cpu_per_1000 for m in runs_of]):.0f} "
+            f"| {'–' if math.isnan(cpu) else f'{cpu:.0f}'} "
             f"| {max(m.peak_rss_bytes for m in runs_of) / 2**20:.0f} "
-            f"| {_median([m.server_cpu_seconds for m in runs_of]):.1f} "
-            f"| {_percent(quality.title)} | {_percent(quality.day)} "
-            f"| {_percent(quality.author)} | {quality.body_f1:.4f} |"
+            f"| {_median([m.server_cpu_seconds for m in runs_of]):.1f} {scores}"
         )
     lines += [
         "",
         f"**The limit**: bare extraction of {_thousands(limit_pages)} of the site's article pages, "
         f"fetched beforehand, {info['cores']} worker processes (one per core), medians of {runs} "
-        "runs; newsarchive end to end as a share of it:",
+        "runs; each newsarchive crawl's articles per second as a share of it:",
         "",
-        "| extraction alone | pages/s | newsarchive end to end / this "
-        "| CPU s / 1 000 pages | newsarchive CPU / this |",
-        "| --- | ---: | ---: | ---: | ---: |",
     ]
-    our_cpu = _median([m.cpu_per_1000 for m in by_system.get("newsarchive", [])])
+    ours_names = [
+        s.name for s in systems if s.name.startswith("newsarchive") and s.name in by_system
+    ]
+    lines += [
+        "| extraction alone | pages/s | CPU s / 1 000 pages | "
+        + " | ".join(f"{name} / this" for name in ours_names)
+        + " |",
+        "| --- | ---: | ---: |" + " ---: |" * len(ours_names),
+    ]
     for name, figures in limits.items():
         rate, cpu = _median(figures["rate"]), _median(figures["cpu_per_1000"])
-        lines.append(
-            f"| {name} | {rate:.1f} | {_percent(ours / rate)} | {cpu:.1f} | {our_cpu / cpu:.2f} × |"
+        shares = " | ".join(
+            _percent(_median([m.rate for m in by_system[ours]]) / rate) for ours in ours_names
         )
+        lines.append(f"| {name} | {rate:.1f} | {cpu:.1f} | {shares} |")
     lines += [
         "",
         "Machine: "

@@ -171,7 +171,7 @@ def _panel(
             f'<text x="{left + pad - 5}" y="{y(value) + 4}" text-anchor="end">{value:.0f}</text>'
         )
     for size in sizes:
-        label = f"{size:,}".replace(",", " ")
+        label = f"{size // 1000}k" if size % 1000 == 0 else str(size)  # log scale: close labels
         parts.append(f'<text x="{x(size)}" y="{y(0) + 16}" text-anchor="middle">{label}</text>')
     for number, (label, color, values) in enumerate(series):
         parts.append(_polyline([(x(s), y(v)) for s, v in zip(sizes, values, strict=True)], color))
