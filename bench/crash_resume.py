@@ -50,6 +50,9 @@ def crawl_command(db: Path, url: str) -> list[str]:
         "0",
         "--workers",
         "2",
+        # small batches: a short crawl writes many times, so kills land mid-write too
+        "--set",
+        "NEWSARCHIVE_BATCH_SIZE=10",
     ]
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import Spider
+from twisted.internet.task import LoopingCall
 
 from archive.db import SaveCounts, open_archive, save_articles
 
@@ -33,6 +34,9 @@ class StoragePipeline:
         self.last_flush = time.monotonic()
         self.db: Database | None = None
         self.site: str | None = None
+        # Writes a waiting batch when no further article comes to push it out (a crawl's tail,
+        # a slow site), so what was extracted is in the archive within seconds.
+        self.flush_timer = LoopingCall(self._flush_if_due)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -42,8 +46,11 @@ class StoragePipeline:
         spider = spider or self.crawler.spider
         self.db = open_archive(self.db_path)
         self.site = getattr(spider, "site_name", None)
+        self.flush_timer.start(FLUSH_INTERVAL, now=False)
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self.flush_timer.running:
+            self.flush_timer.stop()
         self.flush()
         if self.db is not None:
             self.db.close()
@@ -57,14 +64,39 @@ class StoragePipeline:
             self.flush()
         return item
 
+    def _flush_if_due(self) -> None:
+        if time.monotonic() - self.last_flush < FLUSH_INTERVAL:
+            return
+        self.flush()
+
     def flush(self) -> None:
         self.last_flush = time.monotonic()
         if not self.batch or self.db is None:
             return
         batch, self.batch = self.batch, []
-        counts: SaveCounts = save_articles(self.db, batch, site=self.site)
+        try:
+            counts: SaveCounts = save_articles(self.db, batch, site=self.site)
+        except Exception:
+            # the batch was rolled back: save what can be saved, one article at a time
+            logger.exception(
+                "Saving a batch of %d articles failed; retrying one by one", len(batch)
+            )
+            counts = self._save_one_by_one(batch)
         stats = self.crawler.stats
         stats.inc_value("newsarchive/articles/new", counts.new)
         stats.inc_value("newsarchive/articles/updated", counts.updated)
         stats.inc_value("newsarchive/articles/unchanged", counts.unchanged)
         logger.debug("Saved %d articles (%s)", len(batch), counts)
+
+    def _save_one_by_one(self, batch: list[dict[str, Any]]) -> SaveCounts:
+        assert self.db is not None
+        total = SaveCounts()
+        for record in batch:
+            try:
+                counts = save_articles(self.db, [record], site=self.site)
+            except Exception as error:
+                self.crawler.stats.inc_value("newsarchive/articles/failed")
+                logger.error("Could not save %s: %r", record.get("url"), error)
+                continue
+            total += counts
+        return total

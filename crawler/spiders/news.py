@@ -54,6 +54,7 @@ ROUTES = ("sitemap", "feed", "links")
 HTML_TYPES = re.compile(r"\s*(text/html|application/xhtml\+xml)\b", re.IGNORECASE)
 COMMENT_FEED = re.compile(r"comment|reactie|kommentar|commentaire", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+ABSOLUTE_HTTP = ("http://", "https://")
 
 
 class StartUrlError(ValueError):
@@ -107,6 +108,10 @@ class NewsSpider(Spider):
         self.scope = SiteScope.from_urls(self.start_urls, extra_hosts=self.profile.hosts)
         self.allowed_domains = self.scope.hosts
         self.revisits: RevisitPlanner | None = None
+        # Links already requested, or refused for good, in this crawl. Every page repeats the
+        # same menu, tag and related-post links; turning each repeat into a Request only for the
+        # scheduler's duplicate filter to drop it was most of a link-heavy crawl's work.
+        self.links_done: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -213,7 +218,10 @@ class NewsSpider(Spider):
                 yield self._request(url, self.parse_feed, PRIORITY_DISCOVERY, probe=True)
         if "links" in self.routes:
             for href in response.css("a::attr(href)").getall():
-                yield from self._follow(response.urljoin(href.strip()), from_page=True)
+                href = href.strip()
+                url = href if href.startswith(ABSOLUTE_HTTP) else response.urljoin(href)
+                if url not in self.links_done:
+                    yield from self._follow(url, from_page=True)
         if not looks_like_listing_url(response.url):
             yield FetchedPage(
                 url=response.url,
@@ -229,12 +237,18 @@ class NewsSpider(Spider):
     def _follow(
         self, url: str, evidence: dict[str, str] | None = None, *, from_page: bool = False
     ) -> Iterator[Request]:
+        if url in self.links_done:
+            return
         link = normalize_link(
             url,
             max_query_page=self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500),
             max_path_depth=self.settings.getint("NEWSARCHIVE_MAX_PATH_DEPTH", 12),
         )
         if link is None or not self.scope.allows(link):
+            self.links_done.add(url)
+            return
+        if link in self.links_done:
+            self.links_done.add(url)
             return
         # Links found in pages (not the site's own sitemaps and feeds) can be spider traps:
         # an endless calendar, numbered pages that never end. Cap them per URL pattern.
@@ -243,14 +257,19 @@ class NewsSpider(Spider):
             if self.trap_guard.first_refusal(link):
                 limit = self.trap_guard.limit
                 self._report(link, None, f"possible spider trap: over {limit} links like this one")
+            self.links_done.update((url, link))  # a pattern's count never goes down
             return
         listing = looks_like_listing_url(link)
         revisit: dict[str, Any] = {}
         if not listing and self.revisits is not None:
             plan = self.revisits.plan(link, evidence)
             if plan is None:
-                return  # known, unchanged and not due for a revisit
+                # known, unchanged and not due; not marked done: a later sitemap or feed entry
+                # may announce a change
+                return
             revisit = plan
+        # the duplicate filter would drop any later request for these
+        self.links_done.update((url, link))
         yield Request(
             link,
             callback=self.parse_page,
