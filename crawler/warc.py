@@ -13,11 +13,13 @@ is written when the crawl closes. The record's location travels with the respons
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import socket
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -266,6 +268,9 @@ class WarcCaptureMiddleware:
         self.directory = directory
         self.max_size = max_size
         self.writer: RotatingWarcWriter | None = None
+        # Records are written by one thread, in order: compression and digests release the
+        # GIL, so they run beside the event loop, which is the busiest part of a fast crawl.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -301,7 +306,7 @@ class WarcCaptureMiddleware:
             )
         return self.writer
 
-    def process_response(
+    async def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
         writer = self._writer()
@@ -317,7 +322,8 @@ class WarcCaptureMiddleware:
             ip_address=str(response.ip_address) if response.ip_address else None,
             evidence=request.meta.get("evidence") or None,
         )
-        pointer = writer.write_exchange(exchange)
+        # written before the response goes on: nothing can point at a record not on disk
+        pointer = await asyncio.wrap_future(self._thread.submit(writer.write_exchange, exchange))
         request.meta["warc"] = pointer.columns()
         self.stats.set_value("newsarchive/warc/records", writer.records)
         self.stats.set_value("newsarchive/warc/bytes", writer.bytes_written)
@@ -325,6 +331,7 @@ class WarcCaptureMiddleware:
         return response
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self._thread.shutdown(wait=True)
         if self.writer is None:
             return
         self.writer.close()
