@@ -218,12 +218,13 @@ def run_measured(
 class DemoSiteServer:
     """`python -m demosite serve` in its own process, on ADDRESS:PORT."""
 
-    def __init__(self, articles: int, address: str, port: int) -> None:
-        self.articles, self.address, self.port = articles, address, port
+    def __init__(self, articles: int, address: str, port: int, theme: str = "plain") -> None:
+        self.articles, self.address, self.port, self.theme = articles, address, port, theme
         self.process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> DemoSiteServer:
         command = [sys.executable, "-m", "demosite", "serve", "--articles", str(self.articles)]
+        command += ["--theme", self.theme]
         command += ["--host", self.address, "--port", str(self.port)]
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
             command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -584,11 +585,11 @@ LIMIT_FUNCTIONS: dict[str, Callable[[tuple[bytes, str]], float]] = {
 }
 
 
-def article_pages(articles: int, limit: int) -> list[tuple[bytes, str]]:
+def article_pages(articles: int, limit: int, theme: str = "plain") -> list[tuple[bytes, str]]:
     """The HTML of the site's first `limit` articles, as the server sends it."""
     from demosite import DemoSite
 
-    site = DemoSite(articles=articles)
+    site = DemoSite(articles=articles, theme=theme)
     host = "127.0.0.77"
     pages = []
     for index in range(min(articles, limit)):
@@ -701,7 +702,8 @@ def report(
         by_system.setdefault(m.system, []).append(m)
     ours = _median([m.rate for m in by_system.get("newsarchive", [])])
     lines = [
-        f"### Demo site, {_thousands(articles)} articles ({runs} runs per system, medians)",
+        f"### Demo site, {_thousands(articles)} articles, {info.get('theme', 'plain')} theme "
+        f"({runs} runs per system, medians)",
         "",
         "| system | version | settings | articles stored | other pages stored | articles/s "
         "| vs newsarchive | CPU s / 1 000 articles | peak RSS (MiB) | server CPU s "
@@ -784,6 +786,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=BENCH_DIR / "runs", help="run outputs")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
     parser.add_argument("--json", type=Path, help="write every measurement to this file")
+    parser.add_argument(
+        "--theme",
+        choices=("plain", "full"),
+        default="plain",
+        help="demo site pages: plain (~13 KB) or full (a real theme's weight, ~75 KB)",
+    )
     args = parser.parse_args(argv)
     if args.port < 1024 and os.geteuid() != 0:
         parser.error("port 80 needs root (some peers keep no port in a site's domain)")
@@ -795,7 +803,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
     truth = ground_truth(args.articles)
     measurements: list[Measurement] = []
-    with DemoSiteServer(args.articles, args.address, args.port) as server:
+    with DemoSiteServer(args.articles, args.address, args.port, args.theme) as server:
         peer_site = server.url(PEER_HOST)
         systems = build_systems(
             names, args.venvs, server.url(), peer_site, args.workers, args.concurrency
@@ -813,8 +821,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-    pages = article_pages(args.articles, args.limit_pages)
+    pages = article_pages(args.articles, args.limit_pages, args.theme)
     limits = limit_rates(pages, args.workers, args.runs)
+    info["theme"] = args.theme
     table = report(args.articles, systems, measurements, limits, len(pages), info, args.runs)
     print(table)
     if args.markdown:

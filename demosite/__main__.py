@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 
-from demosite.content import DemoSite
+from demosite.content import THEMES, DemoSite
 from demosite.server import serve_demo_site
 
 
@@ -25,6 +25,12 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="link to articles without their trailing slash",
     )
+    parser.add_argument(
+        "--theme",
+        choices=THEMES,
+        default="plain",
+        help="full: pages as heavy as a real WordPress theme's (inline CSS and scripts)",
+    )
 
 
 def _build_site(args: argparse.Namespace) -> DemoSite:
@@ -35,6 +41,7 @@ def _build_site(args: argparse.Namespace) -> DemoSite:
         feed=not args.no_feed,
         trailing_slash_links=not args.no_trailing_slash,
         revision=args.revision,
+        theme=args.theme,
     )
 
 

@@ -258,6 +258,9 @@ class _Record:
     fields: tuple[tuple[str, object], ...]
 
 
+THEMES = ("plain", "full")
+
+
 class DemoSite:
     """A deterministic imitation of the regional WordPress news site, generated on demand."""
 
@@ -270,17 +273,22 @@ class DemoSite:
         feed: bool = True,
         trailing_slash_links: bool = True,
         revision: int = 0,
+        theme: str = "plain",
     ) -> None:
         if articles < 1:
             raise ValueError("a demo site needs at least one article")
         if revision < 0:
             raise ValueError("revision must be 0 or more")
+        if theme not in THEMES:
+            raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
         self.articles = articles
         self.seed = seed
         self.sitemap = sitemap
         self.feed = feed
         self.trailing_slash_links = trailing_slash_links
         self.revision = revision
+        # "full": pages carry a real WordPress theme's inline CSS and scripts (demosite/theme.py)
+        self.theme = theme
         self._seed_key = _mix64(seed * 0x100000001B3 + 0x51ED)
         self._step = TIMELINE_MINUTES / articles
         self._seed_position = _timeline_position(date(*seed_text.SEED_DATE), *seed_text.SEED_TIME)

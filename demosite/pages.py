@@ -14,6 +14,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from demosite import theme
 from demosite.content import SITE_NOW_UTC, slugify
 from demosite.vocabulary import (
     MONTHS,
@@ -201,6 +202,7 @@ def _document(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_text(title)}</title>\n"
         f"{head}"
+        f"{theme.HEAD if site.theme == 'full' else ''}"
         f"{feeds}"
         f'<link rel="stylesheet" id="persbureau-style-css" href="{view.root}/wp-content/themes/'
         f'persbureau/style.css?ver={WORDPRESS_VERSION}" media="all">\n'
@@ -218,6 +220,7 @@ def _document(
         f"{_sidebar(view)}\n"
         f'<footer class="site-footer">© {COPYRIGHT_YEAR} {_text(SITE_NAME)} · '
         '<a href="/privacybeleid/">Privacybeleid</a></footer>\n'
+        f"{theme.SCRIPTS if site.theme == 'full' else ''}"
         "</body></html>\n"
     )
 

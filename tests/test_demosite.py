@@ -808,3 +808,46 @@ def test_cli_serves_until_interrupted():
             process.kill()
             process.wait(timeout=10)
         process.stdout.close()
+
+
+def _links(body: bytes) -> list[str]:
+    return re.findall(r'href="([^"]*)"', body.decode())
+
+
+@pytest.mark.parametrize("path", ["/", "/category/mechelen/", "/feed/", "/privacybeleid/"])
+def test_full_theme_adds_weight_but_no_links(path):
+    from demosite.pages import render_request
+
+    plain = render_request(DemoSite(articles=40), path, HOST)
+    full = render_request(DemoSite(articles=40, theme="full"), path, HOST)
+    assert plain[0] == full[0] == 200
+    if path == "/feed/":
+        assert full[2] == plain[2]  # only HTML pages carry a theme
+        return
+    assert len(full[2]) > len(plain[2]) + 50_000
+    # scripts come as src=, not href=: the crawler finds the same links
+    assert _links(full[2]) == _links(plain[2])
+
+
+def test_full_theme_article_extracts_like_the_plain_one():
+    from crawler.extract import extract_article
+    from crawler.profiles import load_profile
+    from demosite.pages import render_request
+
+    profile = load_profile("antwerpspersbureau")
+    records = []
+    for theme in ("plain", "full"):
+        site = DemoSite(articles=40, theme=theme)
+        path = site.url_path(site.seed_index)
+        body = render_request(site, path, HOST)[2]
+        record = extract_article(body, f"{ROOT}{path}", profile=profile)
+        assert record["place"] == "Mechelen"
+        assert record["author"] == "Edwin Mariën"
+        records.append(record)
+    assert records[0]["text"] == records[1]["text"]
+    assert records[0]["body_html"] == records[1]["body_html"]
+
+
+def test_unknown_theme_is_refused():
+    with pytest.raises(ValueError, match="unknown theme 'heavy'"):
+        DemoSite(articles=5, theme="heavy")
