@@ -64,6 +64,20 @@ def _run_crawl(options: Any) -> dict[str, Any]:
         db.close()
 
 
+def _run_worker(options: Any, redis_url: str) -> None:
+    """A distributed crawl worker (crawler/distributed.py): prints its summary line."""
+    from archive.ingest import IngestError
+    from crawler.distributed import run_worker
+
+    try:
+        summary = run_worker(options, redis_url)
+    except IngestError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(summary.line())
+    if not summary.completed:
+        sys.exit(1)
+
+
 def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> None:
     from crawler.profiles import UnknownSiteProfile, load_profile
     from crawler.spiders.news import StartUrlError, split_start_urls
@@ -146,6 +160,13 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
     is_flag=True,
     help="Fetch every article again, ignoring the archive's fetch state (no incremental skips).",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Crawl as a distributed worker sharing this Redis (redis://host:6379/0): articles go "
+    "to 'newsarchive ingest', the archive is not opened (docs/distributed.md).",
+)
 def crawl(
     site: str | None,
     start_urls: tuple[str, ...],
@@ -162,6 +183,7 @@ def crawl(
     no_warc: bool,
     full: bool,
     settings: tuple[str, ...],
+    redis_url: str | None,
 ) -> None:
     """Crawl a site into the archive and print a summary; exit status 1 if the crawl failed.
 
@@ -190,6 +212,9 @@ def crawl(
         incremental=not full,
         extra_settings=_parse_settings(settings),
     )
+    if redis_url:
+        _run_worker(options, redis_url)
+        return
     try:
         check_unlocked(db)
         result = _run_crawl(options)
@@ -429,6 +454,75 @@ def remove(url: str, reason: str, db: str, warc_dir: str | None) -> None:
         f"{result.versions} version(s); search indexes {', '.join(result.fts_tables)} purged; "
         f"replay excluded in {acl}. Later crawls will not store it again."
     )
+
+
+@cli.command()
+@click.option(
+    "--redis",
+    "redis_url",
+    required=True,
+    envvar="NEWSARCHIVE_REDIS_URL",
+    metavar="URL",
+    help="Redis the workers push to (redis://[:password@]host:6379/0; or NEWSARCHIVE_REDIS_URL).",
+)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@click.option(
+    "--prefix",
+    default="newsarchive",
+    show_default=True,
+    help="Key prefix, as the workers' NEWSARCHIVE_REDIS_PREFIX: reads <prefix>:items.",
+)
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most items written per transaction.",
+)
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Stop after this long without a new item (default: run until SIGTERM or Ctrl-C).",
+)
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write the log here.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+)
+def ingest(
+    redis_url: str,
+    db: str,
+    prefix: str,
+    batch_size: int,
+    idle_exit: float | None,
+    log_file: str | None,
+    log_level: str,
+) -> None:
+    """Write the articles that distributed crawl workers queued in Redis into the archive.
+
+    The single writer of a distributed crawl (docs/distributed.md). Exit status 75 when the
+    archive or the queue is busy with another writer.
+    """
+    from archive.ingest import IngestError, IngestOptions, ItemQueueKeys, run_ingest, summary_line
+
+    logging.basicConfig(
+        level=log_level,
+        filename=log_file,
+        format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+    )
+    options = IngestOptions(
+        redis_url=redis_url, db=db, prefix=prefix, batch_size=batch_size, idle_exit=idle_exit
+    )
+    try:
+        report = run_ingest(options)
+    except ArchiveLocked as error:
+        _exit_busy(error)
+    except IngestError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(summary_line(report, ItemQueueKeys.for_prefix(prefix)))
 
 
 def main() -> None:

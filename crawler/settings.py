@@ -28,6 +28,12 @@ NEWSARCHIVE_WARC_DIR = ""  # empty: <db stem>-warc/ beside the archive
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes per WARC file before a new one is started
 NEWSARCHIVE_INCREMENTAL = True
 NEWSARCHIVE_LOCK = True  # one crawl at a time per archive (<db>.lock)
+# Distributed crawls (docs/distributed.md): a Redis URL turns the crawl into a worker that shares
+# its frontier and dupefilter through Redis and pushes articles to `newsarchive ingest`.
+NEWSARCHIVE_REDIS_URL = ""  # e.g. redis://crawlhub:6379/0; empty: a normal, local crawl
+NEWSARCHIVE_REDIS_PREFIX = "newsarchive"  # first part of every Redis key
+NEWSARCHIVE_REDIS_JOB = ""  # empty: <site profile>@<host:port of the first start URL>
+NEWSARCHIVE_REDIS_IDLE_TIMEOUT = 10.0  # seconds the frontier must stay empty, all workers idle
 
 # An identifying User-Agent with a way to reach whoever runs the crawl.
 USER_AGENT = f"newsarchive/0.1 (+{NEWSARCHIVE_CONTACT})"
@@ -72,6 +78,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.extraction.ExtractionPipeline": 300,
     "crawler.pipelines.storage.StoragePipeline": 800,
 }
+
+# Switches a crawl to a distributed worker when NEWSARCHIVE_REDIS_URL is set; otherwise inert.
+ADDONS = {"crawler.distributed.DistributedMode": 0}
 
 EXTENSIONS = {
     "crawler.ledger.CrawlLedger": 100,

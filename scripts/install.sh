@@ -34,3 +34,10 @@ if [ "${1:-}" = "test" ] && [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -q
   as_root apt-get install -y -q chromium
 fi
+
+# tests/test_distributed.py runs Debian's redis-server itself, on a free loopback port with no
+# persistence; it never uses the service the package may start on port 6379.
+if [ "${1:-}" = "test" ] && [ ! -x /usr/bin/redis-server ]; then
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+fi
