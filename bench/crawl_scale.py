@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import threading
@@ -102,11 +103,9 @@ def crawl_size(size: int, work: Path, workers: int, address: str, port: int) -> 
     run_dir = work / f"scale-{size}"
     run_dir.mkdir(parents=True, exist_ok=True)
     db = run_dir / "archive.db"
-    for stale in run_dir.glob("archive*"):
+    for stale in run_dir.glob("archive*"):  # the last run's db, WAL, lock and WARC folder
         if stale.is_dir():
-            for file in stale.iterdir():
-                file.unlink()
-            stale.rmdir()
+            shutil.rmtree(stale)
         else:
             stale.unlink()
     with DemoSiteServer(size, address, port) as server:
