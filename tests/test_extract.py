@@ -220,9 +220,12 @@ def test_byline_as_a_plain_last_paragraph(last_paragraph: str, authors: list[str
 def test_photo_credit_is_never_the_author() -> None:
     record = extract_page("photo-credit.html")
     assert "Jan Peeters" not in record["authors"]
-    # the caption of a photo inside the text stays, as text
-    assert "Schepen An Smet knipt het lint door (foto Jan Peeters)" in record["text"]
-    assert "(foto Jan Peeters)" in record["body_html"]
+    # the caption of a photo inside the text is a caption in body_html, and not part of the text
+    assert (
+        "<figure><figcaption>Schepen An Smet knipt het lint door (foto Jan Peeters)"
+        "</figcaption></figure>"
+    ) in record["body_html"]
+    assert "Schepen An Smet" not in record["text"]
 
 
 def test_body_html_keeps_headings_lists_and_links() -> None:
@@ -479,7 +482,9 @@ def test_future_dates_are_refused_relative_to_now(monkeypatch: pytest.MonkeyPatc
     from datetime import UTC, datetime
 
     monkeypatch.setattr(dates, "utc_now", lambda: datetime(2024, 6, 1, tzinfo=UTC))
-    monkeypatch.setattr("crawler.extract.utc_now", lambda: datetime(2024, 6, 1, tzinfo=UTC))
+    monkeypatch.setattr(
+        "crawler.extraction.metadata.utc_now", lambda: datetime(2024, 6, 1, tzinfo=UTC)
+    )
     record = extract_page("seed-article.html")
     assert record["published"] is None
 
@@ -791,7 +796,7 @@ def test_decode_html(data: bytes, declared: str | None, expected: str) -> None:
 
 
 def test_decode_html_keeps_utf8_cut_by_the_size_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("crawler.extract.MAX_HTML_BYTES", 6)
+    monkeypatch.setattr("crawler.extraction.decoding.MAX_HTML_BYTES", 6)
     assert decode_html("Café à Gent".encode(), "utf-8") == "Café "
     assert decode_html("Caféé".encode(), None) == "Café"
 

@@ -1,0 +1,1 @@
+"""The passes of crawler.extract.extract_article, one module each (see crawler/extract.py)."""

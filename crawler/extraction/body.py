@@ -1,0 +1,510 @@
+"""The main text: trafilatura on the article, captions, cleanup rules, text and sanitised HTML."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from copy import deepcopy
+from dataclasses import dataclass
+from html import escape as escape_html
+from itertools import islice, pairwise
+
+import lxml.html
+import nh3
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.xml import xmltotxt
+
+from crawler.extraction.common import (
+    _NBSP_STANDIN,
+    _absolute_http_url,
+    _blocks,
+    _clean_text,
+    _drop,
+    _element_text,
+    _remove_block,
+    _restore_case,
+    _text_length,
+)
+from crawler.extraction.page import (
+    RELATED_HEADING_RE,
+    _following_texts,
+    _Page,
+    _preceding_texts,
+)
+from crawler.profiles import SiteProfile
+
+logger = logging.getLogger(__name__)
+
+# Above this many elements trafilatura skips its second opinion (readability, jusText), whose
+# cost grows faster than the page: news pages stay far below it.
+LARGE_PAGE_ELEMENTS = 20_000
+
+# Shorter than this after cleaning, a page has no usable main text.
+MIN_TEXT_CHARS = 25
+
+# "Real running text" for an undated static page on an unknown site.
+PROSE_MIN_PARAGRAPHS = 2
+
+PROSE_MIN_WORDS = 20
+
+_DOUBLE_SPACE_NBSP_RE = re.compile(r"(?<=[ \xa0])\xa0|\xa0(?=[ \xa0])")
+
+_TEXT_SPACE_RE = re.compile(r"[ \t\n\r\f\v\xa0]+")
+
+ALLOWED_BODY_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "blockquote",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "u",
+        "sub",
+        "sup",
+        "br",
+        "pre",
+        "code",
+        "del",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "figure",
+        "figcaption",
+    }
+)
+
+_SANITISER = nh3.Cleaner(
+    tags=set(ALLOWED_BODY_TAGS),
+    clean_content_tags={
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "img",
+        "noscript",
+    },
+    attributes={"a": {"href"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="nofollow noopener noreferrer",
+    strip_comments=True,
+    url_relative="deny",
+)
+
+_XML_TO_HTML = {
+    "p": "p",
+    "item": "li",
+    "quote": "blockquote",
+    "lb": "br",
+    "ref": "a",
+    "row": "tr",
+    "code": "pre",
+    "table": "table",
+    "del": "del",
+}
+
+# line breaks that open or close a block carry nothing but blank space
+_EDGE_BREAKS_RE = re.compile(
+    r"(<(?:p|li|td|th|blockquote)>)(?:\s*<br>\s*)+|(?:\s*<br>\s*)+(</(?:p|li|td|th|blockquote)>)"
+)
+
+_HI_TAGS = {
+    "#b": "strong",
+    "#i": "em",
+    "#u": "u",
+    "#t": "code",
+    "#sub": "sub",
+    "#sup": "sup",
+    "#del": "del",
+}
+
+# A caption travels through trafilatura as a paragraph opening with this mark and its number,
+# and comes out as <figure><figcaption> (see _mark_captions, _restore_captions).
+_CAPTION_MARK = "\u2e4f"
+
+_CAPTION_MARK_RE = re.compile(f"{_CAPTION_MARK}(\\d+){_CAPTION_MARK}")
+
+_WP_CAPTION_TEXT = etree.XPath(
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
+)
+
+
+def _captions(scope: etree._Element, page: _Page) -> list[etree._Element]:
+    """The image captions under scope: <figcaption>, WordPress's class "wp-caption-text"."""
+    found = list(scope.iter("figcaption"))
+    if page.index is None or "wp-caption-text" in page.index.classes:
+        found.extend(_WP_CAPTION_TEXT(scope))
+    return found
+
+
+def _caption_frame(caption: etree._Element) -> etree._Element:
+    """The block a caption belongs to: its <figure> or WordPress "wp-caption" box, if any."""
+    for ancestor in islice(caption.iterancestors(), 3):
+        classes = (ancestor.get("class") or "").split()
+        if ancestor.tag == "figure" or "wp-caption" in classes:
+            return ancestor
+    return caption
+
+
+def _mark_captions(scope: etree._Element, page: _Page) -> None:
+    """Turn each captioned image of a profile's body block into a marked paragraph.
+
+    The paragraph holds only the caption; it reaches the extracted body, where
+    _restore_captions gives it back its figure. The image itself never enters the record. A
+    figure that holds more than its caption (a table, a quote) keeps that, and only the caption
+    becomes the marked paragraph. (trafilatura sees as many paragraphs as before: a body block's
+    figures were always handed to it as their captions.)
+    """
+    for number, caption in enumerate(_captions(scope, page)):
+        if caption.getparent() is None:
+            continue
+        text = _element_text(caption)
+        if not text:
+            continue
+        frame = _caption_frame(caption)
+        if frame is not caption and _text_length(frame) > len(text) + 2:
+            frame = caption
+        paragraph = lxml.html.Element("p")
+        paragraph.text = f"{_CAPTION_MARK}{number}{_CAPTION_MARK}{text}"
+        paragraph.tail = frame.tail
+        parent = frame.getparent()
+        if parent is not None:
+            parent.replace(frame, paragraph)
+
+
+@dataclass(frozen=True)
+class _Caption:
+    """An image caption of the page, the end of the text before its image, the start after."""
+
+    text: str
+    after: str
+    before: str
+
+
+# how much of the text before a figure tells where it stood
+CAPTION_ANCHOR_CHARS = 40
+
+
+def _page_captions(page: _Page) -> list[_Caption]:
+    """The captions of the article's images, read before trafilatura sees the page.
+
+    trafilatura drops <figure> elements and reads a WordPress caption as one more paragraph;
+    the page is handed to it unchanged (any change there changes what it keeps), and
+    _place_captions puts the captions back into what it extracted.
+    """
+    scope = page.scope if page.scope is not None else page.tree
+    found: list[_Caption] = []
+    seen: set[str] = set()
+    for caption in _captions(scope, page):
+        if page.in_excluded_region(caption):
+            continue
+        text = _element_text(caption)
+        # one figure per caption: responsive pages repeat an image for each screen size
+        if text in seen:
+            continue
+        seen.add(text)
+        frame = _caption_frame(caption)
+        if not text or (frame is not caption and _text_length(frame) > len(text) + 2):
+            continue
+        preceding = next((t for t in map(_clean_text, _preceding_texts(frame, page)) if t), "")
+        following = next((t for t in map(_clean_text, _following_texts(frame, page)) if t), "")
+        found.append(
+            _Caption(text, preceding[-CAPTION_ANCHOR_CHARS:], following[:CAPTION_ANCHOR_CHARS])
+        )
+    return found
+
+
+def _new_figure(text: str, tail: str | None = None) -> etree._Element:
+    figure = etree.Element("figure")
+    etree.SubElement(figure, "figcaption").text = text
+    figure.tail = tail
+    return figure
+
+
+def _place_captions(body: etree._Element, captions: list[_Caption]) -> None:
+    """Put the page's captions into the extracted body as <figure><figcaption>.
+
+    A block that is only a caption's text becomes its figure; any other caption goes between
+    the block ending with the text that stood before its image and the one starting with the
+    text after it. A caption whose place is not inside the extracted text (a teaser after the
+    article, an advertisement) is left out, like its image.
+    """
+    if not captions:
+        return
+    by_text = {caption.text: caption for caption in captions}
+    for block in list(body):
+        caption = by_text.pop(_element_text(block), None) if block.tag == "p" else None
+        if caption is not None:
+            body.replace(block, _new_figure(caption.text, block.tail))
+    for caption in [c for c in captions if c.text in by_text]:
+        if not caption.after or not caption.before:
+            continue
+        blocks = [b for b in body if b.tag != "figure"]
+        for block, following in pairwise(blocks):
+            if _element_text(block).endswith(caption.after) and _element_text(following).startswith(
+                caption.before
+            ):
+                block.addnext(_new_figure(caption.text))
+                break
+
+
+def _restore_captions(body: etree._Element) -> None:
+    """Give the marked caption paragraphs of an extracted body their <figure><figcaption>."""
+    for element in list(body.iter()):
+        for attribute in ("text", "tail"):
+            value = getattr(element, attribute)
+            if not value or _CAPTION_MARK not in value:
+                continue
+            is_caption = attribute == "text" and _CAPTION_MARK_RE.match(value.lstrip())
+            value = _CAPTION_MARK_RE.sub("", value)
+            setattr(element, attribute, value)
+            if is_caption and element.getparent() is not None:
+                figure = etree.Element("figure")
+                figcaption = etree.SubElement(figure, "figcaption")
+                figcaption.text = value.strip()
+                figcaption.extend(list(element))
+                figure.tail = element.tail
+                element.getparent().replace(element, figure)
+
+
+def _content_tree(page: _Page) -> HtmlElement:
+    """The tree handed to trafilatura: the profile's body block, or the pruned page."""
+    for element in page.dropped:
+        _drop(element)
+    bodies = [e for e in page.select(page.profile.body_selectors) if not page.in_excluded_region(e)]
+    if bodies:
+        root = lxml.html.Element("html")
+        body = etree.SubElement(root, "body")
+        article = etree.SubElement(body, "article")
+        for element in bodies:
+            article.append(deepcopy(element))
+        _mark_captions(article, page)
+        return _protect_nbsp(root)
+    page.captions = _page_captions(page)
+    return _protect_nbsp(_without_code(page.tree))
+
+
+def _without_code(tree: HtmlElement) -> HtmlElement:
+    """Remove scripts (but JSON-LD) and style sheets, which no extractor reads as text.
+
+    trafilatura copies its input several times; scripts are often most of a page's bytes. JSON-LD
+    stays: trafilatura reads articleBody from it when the page's own text falls short.
+    """
+    for element in list(tree.iter("script", "style")):
+        if element.tag == "style" or "ld+json" not in (element.get("type") or "").lower():
+            _drop(element)
+    return tree
+
+
+# text nodes holding a no-break space: the only ones _protect_nbsp may have to change
+_NBSP_TEXT = etree.XPath("//text()[contains(., '\u00a0')]")
+
+
+def _protect_nbsp(tree: HtmlElement) -> HtmlElement:
+    for text in _NBSP_TEXT(tree):
+        protected = _DOUBLE_SPACE_NBSP_RE.sub(_NBSP_STANDIN, text)
+        if protected == text:
+            continue
+        parent = text.getparent()
+        if text.is_text:
+            parent.text = protected
+        elif text.is_tail:
+            parent.tail = protected
+    return tree
+
+
+def _trafilatura_body(
+    tree: HtmlElement, url: str, element_count: int, *, links: bool
+) -> etree._Element | None:
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            fast=element_count > LARGE_PAGE_ELEMENTS,
+            # no URL: links keep their href as written, and body_to_html resolves them against
+            # the page's own URL, as a browser does (trafilatura would resolve them against the
+            # site's root, "a.html" on /dir/page.html giving /a.html)
+            url=None,
+            include_comments=False,
+            include_links=links,
+            include_tables=True,
+            include_images=False,
+            include_formatting=False,
+            with_metadata=False,
+        )
+    except (
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        etree.LxmlError,
+    ) as exc:
+        logger.warning("trafilatura failed on %s: %r", url, exc)
+        return None
+    if document is None or document.body is None:
+        return None
+    return document.body
+
+
+def _body_chars(body: etree._Element | None) -> int:
+    return 0 if body is None else sum(len(t.strip()) for t in body.itertext())
+
+
+def _run_trafilatura(tree: HtmlElement, url: str, element_count: int) -> etree._Element | None:
+    """The main text as trafilatura's XML, with the links kept for body_html.
+
+    One run, with links. Only when it finds no usable text at all is the page read once more
+    without them: keeping links changes how trafilatura weighs link-heavy blocks.
+    """
+    body = _trafilatura_body(tree, url, element_count, links=True)
+    if _body_chars(body) < MIN_TEXT_CHARS:
+        plain = _trafilatura_body(tree, url, element_count, links=False)
+        if _body_chars(plain) >= MIN_TEXT_CHARS:
+            return plain
+    return body
+
+
+def _remove_boilerplate(body: etree._Element, phrases: tuple[str, ...]) -> None:
+    folded = [p.casefold() for p in phrases if p]
+    if not folded:
+        return
+    for element in list(body.iter("p", "head", "item", "quote", "cell")):
+        text = _element_text(element).casefold()
+        if not text:
+            continue
+        for phrase in folded:
+            if phrase in text and len(text) <= max(80, 3 * len(phrase)):
+                _remove_block(element)
+                break
+
+
+def _remove_leading_title(body: etree._Element, title: str | None) -> None:
+    """Drop the headline when the extracted body repeats it as its first block."""
+    blocks = _blocks(body)
+    if (
+        title
+        and blocks
+        and blocks[0].tag in ("head", "p")
+        and _element_text(blocks[0]).casefold() == title.casefold()
+    ):
+        _remove_block(blocks[0])
+
+
+def _remove_trailing_related(body: etree._Element) -> None:
+    """Cut a "Meest gelezen" / "Lees ook" block of links that trails the article text."""
+    blocks = _blocks(body)
+    for index, block in enumerate(blocks):
+        if index == 0 or block.tag != "head" or not RELATED_HEADING_RE.match(_element_text(block)):
+            continue
+        rest = blocks[index + 1 :]
+        before = sum(len(_element_text(b)) for b in blocks[:index])
+        after = sum(len(_element_text(b)) for b in rest)
+        # only a short tail after a longer text: a heading in the middle of an article stays
+        if rest and after < 1000 and after < before and all(b.tag == "list" for b in rest):
+            for trailing in [block, *rest]:
+                _remove_block(trailing)
+            return
+
+
+def _apply_dateline(body: etree._Element, profile: SiteProfile) -> str | None:
+    """Take the dateline town off the first paragraph and return it in normal case."""
+    rule = profile.dateline
+    blocks = _blocks(body)
+    if rule is None or not blocks or blocks[0].tag != "p":
+        return None
+    first = blocks[0]
+    text = first.text or ""
+    match = rule.regex.match(text.replace(_NBSP_STANDIN, " "))
+    if match is None or not text[match.end() :].strip():
+        return None
+    place = match.group("place").strip()
+    if sum(ch.isalpha() for ch in place) < 3:
+        return None
+    first.text = text[match.end() :]
+    return _restore_case(place, rule.lowercase_words, first_may_be_lower=True)
+
+
+def body_to_text(body: etree._Element) -> str:
+    """Plain text of an extracted body: one line per paragraph, no markup."""
+    plain = deepcopy(body)
+    etree.strip_tags(plain, "ref", "hi")
+    # images never enter the text, nor do their captions: the text is the article's prose
+    for graphic in list(plain.iter("graphic", "figure")):
+        _drop(graphic)
+    text = unicodedata.normalize("NFC", xmltotxt(plain, False))
+    lines = (_clean_line(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _clean_line(line: str) -> str:
+    """One paragraph's text: whitespace folded, no-break spaces beside a space kept."""
+    line = _TEXT_SPACE_RE.sub(" ", line).replace(_NBSP_STANDIN, "\xa0")
+    return line.strip()
+
+
+def body_to_html(body: etree._Element, base_url: str) -> str:
+    """Sanitised HTML of an extracted body: structure and links only, never images or scripts."""
+    html = deepcopy(body)
+    for graphic in list(html.iter("graphic")):
+        _drop(graphic)
+    for element in html.iter(etree.Element):
+        tag = element.tag
+        if tag == "head":
+            level = (element.get("rend") or "h2").lstrip("h")
+            # the page's <h1> is the title: headings inside the text start at <h2>
+            element.tag = f"h{min(max(int(level) if level.isdigit() else 2, 2), 6)}"
+        elif tag == "list":
+            element.tag = "ol" if element.get("rend") == "ol" else "ul"
+        elif tag == "hi":
+            element.tag = _HI_TAGS.get(element.get("rend") or "", "em")
+        elif tag == "cell":
+            element.tag = "th" if element.get("role") == "head" else "td"
+        elif tag in _XML_TO_HTML:
+            element.tag = _XML_TO_HTML[tag]
+        # any other tag is left alone: the sanitiser unwraps it, keeping its text
+        kept = {k: v for k, v in element.attrib.items() if k in ("colspan", "rowspan")}
+        if tag == "ref":
+            target = _absolute_link(element.get("target"), base_url)
+            kept = {"href": target} if target else {}
+        element.attrib.clear()
+        element.attrib.update(kept)
+    parts = [escape_html(html.text)] if html.text and html.text.strip() else []
+    parts.extend(
+        etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in html
+    )
+    cleaned = _SANITISER.clean("".join(parts).replace(_NBSP_STANDIN, "\xa0"))
+    cleaned = _EDGE_BREAKS_RE.sub(lambda m: m.group(1) or m.group(2), cleaned)
+    return unicodedata.normalize("NFC", cleaned.strip())
+
+
+def _absolute_link(target: str | None, base_url: str) -> str | None:
+    if not target:
+        return None
+    target = target.strip()
+    if target.lower().startswith("mailto:"):
+        return target
+    return _absolute_http_url(target, base_url)
+
+
+def _has_prose(text: str) -> bool:
+    paragraphs = [line for line in text.split("\n") if len(line.split()) >= PROSE_MIN_WORDS]
+    return len(paragraphs) >= PROSE_MIN_PARAGRAPHS

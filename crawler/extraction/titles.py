@@ -1,0 +1,369 @@
+"""The headline: site names, the visible heading that agrees with the head titles, kickers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from crawler.extraction.common import (
+    _absolute_http_url,
+    _clean_text,
+    _dedupe,
+    _element_text,
+    _host_key,
+)
+from crawler.extraction.page import (
+    ARTICLE_LD_TYPES,
+    _article_node,
+    _ld_text,
+    _ld_types,
+    _Page,
+)
+
+TITLE_META = ("og:title", "twitter:title", "dc.title")
+
+_TITLE_SEPARATORS = r"[-–—|·:»•/]"
+
+_FEED_TITLE_RE = re.compile(r"^(.*?)\s*(?:»|&raquo;|-|–)\s*(?:RSS|Atom)?\s*(?:Feed|feed)\b.*$")
+
+
+def _site_names(page: _Page) -> list[str]:
+    names: list[str] = []
+    if page.profile.site_name:
+        names.append(page.profile.site_name)
+    for candidate in (page.meta("og:site_name"), page.meta("application-name")):
+        if candidate:
+            names.append(candidate)
+    for node in page.ld_nodes:
+        types = _ld_types(node)
+        if types & {"WebSite", "Organization", "NewsMediaOrganization"} and isinstance(
+            node.get("name"), str
+        ):
+            names.append(_clean_text(node["name"]))
+        publisher = node.get("publisher")
+        if (
+            types & ARTICLE_LD_TYPES
+            and isinstance(publisher, dict)
+            and isinstance(publisher.get("name"), str)
+        ):
+            names.append(_clean_text(publisher["name"]))
+    for link in page.tree.iter("link"):
+        if "alternate" in (link.get("rel") or "").lower() and "rss" in (link.get("type") or ""):
+            match = _FEED_TITLE_RE.match(_clean_text(link.get("title")))
+            if match and match.group(1):
+                names.append(match.group(1))
+            break
+    # a page that names itself after its own headline ("application-name" = the <h1>)
+    headlines = {
+        text.casefold()
+        for h1 in page.tree.iter("h1")
+        if (text := _element_text(h1)) and not _is_logo(h1, page, set(), text)
+    }
+    own = page.profile.site_name
+    return _dedupe(
+        name for name in names if name and (name == own or name.casefold() not in headlines)
+    )
+
+
+@cache
+def _site_name_affixes(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns of a site name at the end ("Kop – Site") and at the start ("Site | Kop")."""
+    escaped = re.escape(name)
+    return (
+        re.compile(rf"\s+{_TITLE_SEPARATORS}\s*{escaped}\s*$", re.I),
+        re.compile(rf"^\s*{escaped}\s*{_TITLE_SEPARATORS}\s+", re.I),
+    )
+
+
+def _strip_site_name(title: str, site_names: list[str]) -> str:
+    for name in site_names:
+        suffix, prefix = _site_name_affixes(name)
+        title = prefix.sub("", suffix.sub("", title))
+    return title.strip()
+
+
+# Parts of a headline element that are not the headline: the kicker above it ("Klimaschutz"), a
+# section label, a subtitle after it, separators only screen readers get ("Klimaschutz: …").
+_KICKER_CLASS_RE = re.compile(
+    r"kicker|overline|dachzeile|topline|roofline|eyebrow|supertitle|pretitle|titleheader|"
+    r"subtitle|subheadline|subline|visually-?hidden|sr-only|screen-reader|hiddendash|colon|"
+    r"section|category|rubric",
+    re.IGNORECASE,
+)
+
+_HEADLINE_CLASS_RE = re.compile(
+    r"(?<!sub)headline|(?<!sub)(?<!super)(?<!pre)title(?!header)", re.IGNORECASE
+)
+
+# A heading that is the site's logo or name, never an article's headline.
+_LOGO_CLASS_RE = re.compile(
+    r"logo|site-?title|site-?name|site-?branding|blog-?title|brand|masthead", re.IGNORECASE
+)
+
+# Headings read as headline candidates: every <h1>, and the first <h2>s of the article.
+MAX_H2_CANDIDATES = 12
+
+MAX_HEADLINE_CHARS = 300
+
+# A heading is the page's headline when at least this share of its words is in a head title,
+# and at least two of them (all of them, for a heading of one word).
+HEADLINE_MIN_SHARE = 0.5
+
+HEADLINE_MIN_SHARED_WORDS = 2
+
+_TITLE_WORD_RE = re.compile(r"\w+")
+
+
+def _word_key(word: str) -> str:
+    """A word as URLs and titles may both spell it: "Übersee", "uebersee" and "ubersee" alike."""
+    word = word.replace("ß", "ss")
+    if not word.isascii():
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+def _title_words(text: str) -> set[str]:
+    return {_word_key(word) for word in _TITLE_WORD_RE.findall(text.casefold())}
+
+
+_SLUG_SPLIT_RE = re.compile(r"[^0-9a-z]+")
+
+_SLUG_SUFFIX_RE = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$")
+
+
+def url_slug_text(url: str) -> str:
+    """The words of a URL's last path segments ("/2024/06/kermis-in-retie.html" -> "kermis in
+    retie"): most sites spell an article's headline there."""
+    try:
+        path = unquote(urlsplit(url).path).casefold()
+    except ValueError:
+        return ""
+    segments = [_SLUG_SUFFIX_RE.sub("", segment) for segment in path.split("/") if segment]
+    words = [w for segment in segments[-2:] for w in _SLUG_SPLIT_RE.split(_word_key(segment))]
+    return " ".join(w for w in words if w and not w.isdigit())
+
+
+def headline_agreement(heading: str, titles: Iterable[str]) -> tuple[int, float]:
+    """How well a visible heading agrees with the page's head titles (og:title, <title> …).
+
+    Returns (shared words, share of the heading's words) for the title that shares most words
+    with it, or (0, 0.0) when no title holds at least HEADLINE_MIN_SHARE of its words and at
+    least HEADLINE_MIN_SHARED_WORDS of them (or all of them). "Lotte Tobisch ist tot" agrees
+    fully with "Chronik: Lotte Tobisch ist tot | ORF"; "OSV-Bericht" does not agree with
+    "FINA Weltmeisterschaften VERSCHOBEN - OSV", where it only shares the site's name.
+    """
+    words = _title_words(heading)
+    best = (0, 0.0)
+    if not words:
+        return best
+    for title in titles:
+        shared = len(words & _title_words(title))
+        share = shared / len(words)
+        enough = shared >= HEADLINE_MIN_SHARED_WORDS or shared == len(words)
+        if enough and share >= HEADLINE_MIN_SHARE and (shared, share) > best:
+            best = (shared, share)
+    return best
+
+
+def pick_headline(headings: Sequence[tuple[str, bool]], titles: Sequence[str]) -> int | None:
+    """Index of the heading that is the page's headline, by agreement with its head titles.
+
+    headings are (text, is_h1) in document order (an <h1> outside the article counts as an <h2>:
+    it is often the site's name). An <h1> sharing two words or more with a head
+    title beats every <h2> (which may share more words only by repeating the site's name);
+    then the heading sharing most words wins, an <h1> on a tie, then the larger share, then the
+    earlier one. None when no heading agrees with any title (see headline_agreement).
+    """
+    best: tuple[bool, int, bool, float, int] | None = None
+    chosen = None
+    for index, (text, is_h1) in enumerate(headings):
+        shared, share = headline_agreement(text, titles)
+        if not shared:
+            continue
+        key = (is_h1 and shared >= HEADLINE_MIN_SHARED_WORDS, shared, is_h1, share, -index)
+        if best is None or key > best:
+            best, chosen = key, index
+    return chosen
+
+
+def headline_text(element: etree._Element) -> str:
+    """The text of a headline element without its kicker, section label or subtitle.
+
+    "<h1><span class=kicker>Klimaschutz</span><span class=sr-only>: </span><span
+    class=title>Bohren, bis es heiß wird</span></h1>" gives "Bohren, bis es heiß wird".
+    """
+    if len(element) == 0:
+        return _element_text(element)
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "br":
+            parts.append(" ")
+        classes = (child.get("class") or "") if isinstance(child.tag, str) else ""
+        aside = child.get("aria-hidden") == "true" or (
+            bool(_KICKER_CLASS_RE.search(classes)) and not _HEADLINE_CLASS_RE.search(classes)
+        )
+        if not aside:
+            parts.extend(child.itertext())
+        parts.append(child.tail or "")
+    text = _clean_text("".join(parts))
+    return text or _element_text(element)
+
+
+def _is_logo(element: etree._Element, page: _Page, site_keys: set[str], text: str) -> bool:
+    """True for a heading that shows the site's name or logo rather than a headline."""
+    if text.casefold() in site_keys:
+        return True
+    parent = element.getparent()
+    for node in (element, parent) if parent is not None else (element,):
+        if _LOGO_CLASS_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    for link in element.iter("a"):
+        target = _absolute_http_url(link.get("href"), page.url)
+        if (
+            target
+            and _host_key(target) == _host_key(page.url)
+            and urlsplit(target).path in ("", "/")
+            and _element_text(link) == text
+        ):
+            return True
+    return False
+
+
+@dataclass
+class _Heading:
+    element: etree._Element
+    text: str
+    is_h1: bool
+    in_scope: bool
+    excluded: bool
+
+
+def _headings(page: _Page, site_keys: set[str]) -> list[_Heading]:
+    """The page's <h1>s and the article's first <h2>s that could be its headline."""
+    scope = page.scope if page.scope is not None else page.tree
+    # a set of the elements themselves keeps their proxies alive, so membership is identity
+    in_scope = set(scope.iter("h1", "h2"))
+    found: list[_Heading] = []
+    h2_seen = 0
+    for element in page.tree.iter("h1", "h2"):
+        is_h1 = element.tag == "h1"
+        if not is_h1:
+            if element not in in_scope or h2_seen >= MAX_H2_CANDIDATES:
+                continue
+            h2_seen += 1
+        text = headline_text(element)
+        if not text or len(text) > MAX_HEADLINE_CHARS or _is_logo(element, page, site_keys, text):
+            continue
+        excluded = page.in_excluded_region(element)
+        found.append(_Heading(element, text, is_h1, element in in_scope, excluded))
+    return found
+
+
+def _include_region_of(page: _Page, element: etree._Element) -> None:
+    """The headline shows where the article is: no block holding it is page furniture.
+
+    A blog platform's post sits in a "widget", a theme's article in a block that also holds
+    a "Related" heading; taken for sidebars, they would hide the article's date and byline.
+    """
+    for ancestor in (element, *element.iterancestors()):
+        page.excluded.discard(ancestor)
+
+
+def _head_titles(page: _Page) -> list[str]:
+    """The titles the page gives in its head: og:title and the like, JSON-LD, <title>."""
+    titles = [page.meta(key) for key in TITLE_META]
+    article = _article_node(page)
+    if article is not None:
+        titles.extend((_ld_text(article.get("headline")), _ld_text(article.get("name"))))
+    title_element = page.tree.find(".//title")
+    if title_element is not None:
+        titles.append(_clean_text(title_element.text_content()))
+    return [title for title in titles if title]
+
+
+def _element_showing(page: _Page, title: str) -> etree._Element | None:
+    """The article's heading (<h1> to <h6>) that shows title, if any."""
+    scope = page.scope if page.scope is not None else page.tree
+    key = title.casefold()
+    for element in scope.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        if not page.in_excluded_region(element) and headline_text(element).casefold() == key:
+            return element
+    return None
+
+
+def _extract_title(page: _Page, site_names: list[str]) -> str | None:
+    """The headline; page.headline is set to the element showing it, when there is one.
+
+    In order: the profile's title selectors; the visible heading that agrees with the head
+    titles (pick_headline); the head titles (og:title …, JSON-LD, the article's only <h1>,
+    <title>); and, when every head title is only the site's name, the first visible heading.
+    """
+    site_keys = {name.casefold() for name in site_names}
+
+    def usable(candidate: str | None) -> str | None:
+        cleaned = _strip_site_name(_clean_text(candidate), site_names) if candidate else ""
+        return cleaned[:1000] if cleaned and cleaned.casefold() not in site_keys else None
+
+    selected = page.select(page.profile.title_selectors) or page.select(
+        page.profile.title_selectors, whole_page=True
+    )
+    for element in selected:
+        if not page.in_excluded_region(element) and (title := usable(headline_text(element))):
+            page.headline = element
+            return title
+    every_heading = _headings(page, site_keys)
+    # the profile's headline, when it sits in what looked like furniture (a Blogger "widget")
+    every_heading.extend(
+        _Heading(element, text, True, True, True)
+        for element in selected
+        if page.in_excluded_region(element) and (text := headline_text(element))
+    )
+    headings = [h for h in every_heading if not h.excluded]
+    head_titles = _head_titles(page)
+    # an <h1> outside the article is ranked as an <h2>: it is often the site's name
+    ranked = [(h.text, h.is_h1 and h.in_scope) for h in headings]
+    chosen = pick_headline(ranked, head_titles)
+    if chosen is None:
+        # head titles that name only the site (or an old headline): the URL may spell the new one
+        chosen = pick_headline(ranked, [url_slug_text(page.url)])
+    if chosen is None:
+        # the only heading agreeing with the head titles sits in what looked like furniture
+        inside = [h for h in every_heading if h.excluded]
+        index = pick_headline([(h.text, h.is_h1 and h.in_scope) for h in inside], head_titles)
+        if index is not None and (title := usable(inside[index].text)):
+            page.headline = inside[index].element
+            _include_region_of(page, page.headline)
+            return title
+    if chosen is not None and (title := usable(headings[chosen].text)):
+        page.headline = headings[chosen].element
+        return title
+    scoped_h1 = [h for h in headings if h.is_h1 and h.in_scope]
+    if len(scoped_h1) == 1:
+        page.headline = scoped_h1[0].element
+    candidates = [page.meta(*TITLE_META)]
+    article = _article_node(page)
+    if article is not None:
+        candidates.append(_ld_text(article.get("headline")) or _ld_text(article.get("name")))
+    if len(scoped_h1) == 1:
+        candidates.append(scoped_h1[0].text)
+    title_element = page.tree.find(".//title")
+    if title_element is not None:
+        candidates.append(_clean_text(title_element.text_content()))
+    for candidate in candidates:
+        if title := usable(candidate):
+            if page.headline is None:
+                page.headline = _element_showing(page, title)
+            return title
+    # every head title is only the site's name: the first heading a reader sees
+    for heading in sorted(headings, key=lambda h: (not h.is_h1, not h.in_scope)):
+        if title := usable(heading.text):
+            page.headline = heading.element
+            return title
+    return None
