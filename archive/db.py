@@ -222,6 +222,19 @@ def m010_archiving_crawl_ledger(db: Database) -> None:
             db["crawls"].add_column(name, kind)
 
 
+@migrations()
+def m011_search_array_facet_indexes(db: Database) -> None:
+    """Indexes on the JSON text of categories and tags, for the array facets at scale.
+
+    The facets and the search form group articles by these lists (archive/plugins/research.py);
+    an index answers that without reading the articles: at 1 000 000 articles 0.04-0.09 s
+    instead of 0.7-0.9 s, past the facet time limit (docs/search-scale.md). About 65 bytes per
+    article.
+    """
+    for column in ("categories", "tags"):
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{column} ON articles({column})")
+
+
 class ArchiveError(Exception):
     """Base class for errors raised by the archive layer."""
 

@@ -25,7 +25,13 @@ from xml.etree import ElementTree
 import nh3
 from datasette import facets as datasette_facets
 from datasette import hookimpl
-from datasette.utils import escape_sqlite, sqlite_timelimit
+from datasette.database import QueryInterrupted
+from datasette.utils import (
+    escape_sqlite,
+    path_with_added_args,
+    path_with_removed_args,
+    sqlite_timelimit,
+)
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
@@ -194,9 +200,10 @@ async def _filter_options(datasette: Any) -> dict[str, list[str]]:
         return {
             "places": values("SELECT DISTINCT place FROM articles ORDER BY place"),
             "authors": values("SELECT DISTINCT author FROM articles ORDER BY author"),
+            # Each distinct list of categories expanded once (an index holds the lists).
             "categories": values(
-                "SELECT DISTINCT j.value FROM articles, json_each(articles.categories) j "
-                "ORDER BY j.value"
+                "SELECT DISTINCT j.value FROM (SELECT DISTINCT categories FROM articles) c, "
+                "json_each(c.categories) j ORDER BY j.value"
             ),
         }
 
@@ -556,43 +563,86 @@ async def static_file(request: Any) -> Response:
 
 
 class ArrayFacet(datasette_facets.ArrayFacet):
-    """Datasette's array facet, counted over the key and array columns only.
+    """Datasette's array facet, counting each distinct array once instead of every row.
 
     Datasette 0.65 de-duplicates array items with `SELECT DISTINCT j.value, inner.*`, which
     sorts every column of every row, article texts included: at 100 000 articles the
-    categories and tags facets ran past the facet time limit and vanished from the page.
+    categories and tags facets ran past the facet time limit and vanished from the page. Here
+    the table's rows are first grouped by the array column's text (a few dozen distinct
+    category lists, a few ten thousand tag lists; an index on the column answers that alone),
+    then each distinct array is expanded once, its items de-duplicated, and weighted by how
+    many rows carry it: the same counts, at 1 000 000 articles within the facet time limit.
     """
 
-    _only: Any = None
-
-    def get_configs(self) -> Any:
-        configs = super().get_configs()
-        return [self._only] if self._only is not None else configs
-
     async def facet_results(self) -> Any:
-        """One narrow query per array column: `SELECT key, column FROM (the table's query)`."""
-        keys = await self.ds.get_database(self.database).primary_keys(self.table or "")
-        if not keys:
-            return await super().facet_results()
-        wide_sql = self.sql
-        results: list[Any] = []
-        timed_out: list[Any] = []
-        try:
-            for config in super().get_configs():
-                column = config["config"].get("column") or config["config"]["simple"]
-                selected = ", ".join(escape_sqlite(name) for name in dict.fromkeys([*keys, column]))
-                self.sql, self._only = f"select {selected} from ({wide_sql})", config
-                column_results, column_timed_out = await super().facet_results()
-                results.extend(column_results)
-                timed_out.extend(column_timed_out)
-        finally:
-            self.sql, self._only = wide_sql, None
-        return results, timed_out
+        facet_results: list[dict[str, Any]] = []
+        facets_timed_out: list[str] = []
+        facet_size = self.get_facet_size()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            source = source_and_config["source"]
+            column = config.get("column") or config["simple"]
+            facet_sql = f"""
+                with grouped as (
+                    select {escape_sqlite(column)} as array_text, count(*) as n
+                    from ({self.sql}) group by array_text
+                ),
+                items as (
+                    select distinct grouped.array_text, j.value as value, grouped.n as n
+                    from grouped, json_each(grouped.array_text) j
+                )
+                select value, sum(n) as count from items
+                group by value order by count desc, value limit {facet_size + 1}
+            """
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    facet_sql,
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                facets_timed_out.append(column)
+                continue
+            pairs = self.get_querystring_pairs()
+            values = []
+            for row in rows.rows[:facet_size]:
+                value = str(row["value"])
+                selected = (f"{column}__arraycontains", value) in pairs
+                toggle = {f"{column}__arraycontains": value}
+                toggle_path = (
+                    path_with_removed_args(self.request, toggle)
+                    if selected
+                    else path_with_added_args(self.request, toggle)
+                )
+                values.append(
+                    {
+                        "value": value,
+                        "label": value,
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, toggle_path),
+                        "selected": selected,
+                    }
+                )
+            facet_results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "results": values,
+                    "hideable": source != "metadata",
+                    "toggle_url": self.ds.urls.path(
+                        path_with_removed_args(self.request, {"_facet_array": column})
+                    ),
+                    "truncated": len(rows) > facet_size,
+                }
+            )
+        return facet_results, facets_timed_out
 
 
 @hookimpl(hookwrapper=True)
 def register_facet_classes() -> Any:
-    # Swap Datasette's ArrayFacet for the narrow one above; everything else stays as it is.
+    # Swap Datasette's ArrayFacet for the grouped one above; everything else stays as it is.
     outcome = yield
     outcome.force_result(
         [
@@ -673,10 +723,12 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
         database = _database(datasette)
         if not await database.table_exists("articles"):
             return {"archive": None}
-        # Indexed columns only (published, place): the home page stays fast on a big archive.
+        # Indexed columns only (published, place), one subquery each so that min and max are
+        # single index lookups (together in one query they scan the index): the home page
+        # stays fast on a big archive.
         result = await database.execute(
-            "SELECT count(*), min(published), max(published), "
-            "(SELECT count(DISTINCT place) FROM articles) FROM articles"
+            "SELECT (SELECT count(*) FROM articles), (SELECT min(published) FROM articles), "
+            "(SELECT max(published) FROM articles), (SELECT count(DISTINCT place) FROM articles)"
         )
         count, first, last, places = result.first()
         first_seen = last_seen = None
