@@ -36,6 +36,7 @@ import re
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -51,7 +52,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from archive.ingest import ItemQueueKeys, encode_item, redact_url
-from archive.warcs import WARC_SUFFIX, write_cdxj_index
+from archive.warcs import WARC_SUFFIX
 from crawler.signals import crawl_error
 from crawler.warc import RotatingWarcWriter, WarcCaptureMiddleware
 
@@ -541,22 +542,10 @@ class DistributedWarcCapture(WarcCaptureMiddleware):
             self.stats.set_value("newsarchive/warc/dir", str(self.directory))
         return self.writer
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.writer is None:
-            return
-        self.writer.close()
-        files = [self.directory / name for name in self.writer.files]
-        name = self.writer.files[0].removesuffix(WARC_SUFFIX) if files else worker_name()
-        index = write_cdxj_index(self.directory, files, self.directory / "indexes" / f"{name}.cdxj")
-        self.stats.set_value("newsarchive/warc/index", str(index))
-        logger.info(
-            "WARC: %d records, %d bytes in %d file(s) in %s; index %s",
-            self.writer.records,
-            self.writer.bytes_written,
-            len(files),
-            self.directory,
-            index,
-        )
+    def _index_file(self) -> Path:
+        files = self.writer.files if self.writer is not None else []
+        name = files[0].removesuffix(WARC_SUFFIX) if files else worker_name()
+        return self.directory / "indexes" / f"{name}.cdxj"
 
 
 # Settings a worker cannot do without, whatever else is configured.
@@ -650,22 +639,15 @@ def run_worker(options: CrawlOptions, redis_url: str) -> WorkerSummary:
     from scrapy.crawler import CrawlerProcess
 
     from archive.ingest import connect
-    from crawler.runner import crawl_settings
+    from crawler.runner import crawl_settings, spider_arguments
 
     connect(redis_url)  # fail early, with a clear message, when Redis is not there
     settings = crawl_settings(options)
     settings.set("NEWSARCHIVE_REDIS_URL", redis_url, priority="cmdline")
     settings.set("ADDONS", {"crawler.distributed.DistributedMode": 0}, priority="cmdline")
     process = CrawlerProcess(settings)
-    spider_args: dict[str, object] = {}
-    if options.site:
-        spider_args["site"] = options.site
-    if options.start_urls:
-        spider_args["start_url"] = list(options.start_urls)
-    if options.routes:
-        spider_args["routes"] = ",".join(options.routes)
     crawler = process.create_crawler("news")
-    process.crawl(crawler, **spider_args)
+    process.crawl(crawler, **spider_arguments(options))
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
 

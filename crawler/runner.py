@@ -93,6 +93,18 @@ def crawl_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
+def spider_arguments(options: CrawlOptions) -> dict[str, object]:
+    """The `news` spider's arguments (-a NAME=VALUE) for the run's options."""
+    arguments: dict[str, object] = {}
+    if options.site:
+        arguments["site"] = options.site
+    if options.start_urls:
+        arguments["start_url"] = list(options.start_urls)
+    if options.routes:
+        arguments["routes"] = ",".join(options.routes)
+    return arguments
+
+
 def run_crawl(options: CrawlOptions) -> int | None:
     """Crawl in this process (blocks until done); returns the crawl's ledger id."""
     settings = crawl_settings(options)
@@ -109,15 +121,8 @@ def run_crawl(options: CrawlOptions) -> int | None:
                 "A delay of %s s is impolite on a real site; use it for local copies only",
                 options.delay,
             )
-    spider_args: dict[str, object] = {}
-    if options.site:
-        spider_args["site"] = options.site
-    if options.start_urls:
-        spider_args["start_url"] = list(options.start_urls)
-    if options.routes:
-        spider_args["routes"] = ",".join(options.routes)
     crawler = process.create_crawler("news")
-    process.crawl(crawler, **spider_args)
+    process.crawl(crawler, **spider_arguments(options))
     process.start()
     crawl_id = crawler.stats.get_value("newsarchive/crawl_id") if crawler.stats else None
     return int(crawl_id) if crawl_id is not None else None

@@ -330,14 +330,17 @@ class WarcCaptureMiddleware:
         self.stats.set_value("newsarchive/warc/files", list(writer.files))
         return response
 
+    def _index_file(self) -> Path:
+        return index_path(self.directory, self.stats.get_value("newsarchive/crawl_id"))
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self._thread.shutdown(wait=True)
         if self.writer is None:
             return
         self.writer.close()
         files = [self.directory / name for name in self.writer.files]
-        crawl_id = self.stats.get_value("newsarchive/crawl_id")
-        index = write_cdxj_index(self.directory, files, index_path(self.directory, crawl_id))
+        index = write_cdxj_index(self.directory, files, self._index_file())
+        self.stats.set_value("newsarchive/warc/index", str(index))
         logger.info(
             "WARC: %d records, %d bytes in %d file(s) in %s; index %s",
             self.writer.records,
