@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
 from crawler.extract import extract_article
 from crawler.profiles import load_profile
 
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any test that tries to reach the network."""
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+# Extraction works on saved pages: any attempt to reach the network fails the test.
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 FIRST = (
