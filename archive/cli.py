@@ -47,6 +47,34 @@ def _summary_line(crawl: dict[str, Any]) -> str:
     )
 
 
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def _requests_line(crawl: dict[str, Any]) -> str | None:
+    """What the crawl cost: requests to the server by kind (crawler/costs.py), or None."""
+    from crawler.costs import REQUEST_KINDS
+
+    if crawl.get("requests") is None:
+        return None  # a ledger row from before requests were counted
+    total = int(crawl["requests"] or 0)
+    kinds = ", ".join(
+        f"{kind} {_number(int(crawl.get(f'requests_{kind}') or 0))}" for kind in REQUEST_KINDS
+    )
+    line = f"Requests: {_number(total)} ({kinds})"
+    new = int(crawl.get("articles_new") or 0)
+    if new > 0:
+        line += f"; {total / new:.2f} per new article"
+    return line
+
+
+def _echo_summary(crawl: dict[str, Any]) -> None:
+    click.echo(_summary_line(crawl))
+    requests = _requests_line(crawl)
+    if requests is not None:
+        click.echo(requests)
+
+
 def _run_crawl(options: Any) -> dict[str, Any]:
     """Run a crawl in a child process and return its ledger row."""
     from crawler.runner import CrawlProcessError, run_crawl_in_subprocess
@@ -220,7 +248,7 @@ def crawl(
         result = _run_crawl(options)
     except ArchiveLocked as error:
         _exit_busy(error)
-    click.echo(_summary_line(result))
+    _echo_summary(result)
     if result["status"] != "finished":
         sys.exit(1)
 
@@ -283,7 +311,7 @@ def demo(articles: int, port: int, site_port: int, db: str, no_serve: bool) -> N
             db=str(db_path), site="antwerpspersbureau", start_urls=[f"{site.url}/"], delay=0
         )
         result = _run_crawl(options)
-        click.echo(_summary_line(result))
+        _echo_summary(result)
         if result["status"] != "finished":
             sys.exit(1)
         if no_serve:

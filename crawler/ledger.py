@@ -10,6 +10,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive.db import finish_crawl, open_archive, record_crawl_error, start_crawl
 from crawler.archiving import archiving_columns, close_abandoned_crawls
+from crawler.costs import REQUEST_KINDS, TRAPS_CUT_STAT, request_counts
 from crawler.signals import crawl_error
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ def ledger_counts(stats: dict[str, Any]) -> dict[str, int]:
     def stat(key: str) -> int:
         return int(stats.get(key, 0) or 0)
 
+    requests = request_counts(stats)
     return {
         "pages_fetched": stat("newsarchive/pages"),
         "bytes": stat("downloader/response_bytes"),
@@ -103,4 +105,8 @@ def ledger_counts(stats: dict[str, Any]) -> dict[str, int]:
         "not_articles": stat("newsarchive/not_article"),
         "robots_denied": stat("robotstxt/forbidden"),
         "errors": stat("newsarchive/errors"),
+        # what the crawl cost (crawler/costs.py): requests to the server by kind
+        "requests": requests["total"],
+        **{f"requests_{kind}": requests[kind] for kind in REQUEST_KINDS},
+        "traps_cut": stat(TRAPS_CUT_STAT),
     }
