@@ -235,6 +235,35 @@ def m011_search_array_facet_indexes(db: Database) -> None:
         db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{column} ON articles({column})")
 
 
+@migrations()
+def m012_crawl_request_costs(db: Database) -> None:
+    """Requests of a crawl by kind (crawler/costs.py) and the URL patterns cut as traps."""
+    existing = {row[1] for row in db.execute("PRAGMA table_xinfo(crawls)").fetchall()}
+    kinds = ("robots", "sitemap", "feed", "listing", "article", "revisit", "redirect", "error")
+    columns = ["requests", *(f"requests_{kind}" for kind in kinds), "traps_cut"]
+    for name in columns:
+        if name not in existing:
+            db["crawls"].add_column(name, int)
+
+
+@migrations()
+def m013_url_aliases_and_discovery_state(db: Database) -> None:
+    """URLs that lead to a known page (redirects, canonical links), and what each fetched URL was.
+
+    `url_aliases` lets a re-crawl recognise a known page under any of its URLs; the new
+    `url_state` columns keep sitemaps' and feeds' state: their kind, a content hash (to notice a
+    sitemap whose lastmod moves while its content does not) and whether its lastmod is trusted.
+    """
+    db["url_aliases"].create(
+        {"alias": str, "url": str, "learned_at": str}, pk="alias", if_not_exists=True
+    )
+    db["url_aliases"].create_index(["url"], if_not_exists=True)
+    existing = {row[1] for row in db.execute("PRAGMA table_xinfo(url_state)").fetchall()}
+    for name, kind in {"kind": str, "content_hash": str, "lastmod_trusted": int}.items():
+        if name not in existing:
+            db["url_state"].add_column(name, kind)
+
+
 class ArchiveError(Exception):
     """Base class for errors raised by the archive layer."""
 

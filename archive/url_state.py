@@ -9,15 +9,24 @@ from sqlite_utils import Database
 
 _UPSERT = """
     INSERT INTO url_state (url, etag, last_modified, lastmod, last_status, last_fetched,
-                           last_changed)
-    VALUES (:url, :etag, :last_modified, :lastmod, :status, :fetched, :changed)
+                           last_changed, kind, content_hash, lastmod_trusted)
+    VALUES (:url, :etag, :last_modified, :lastmod, :status, :fetched, :changed, :kind,
+            :content_hash, :lastmod_trusted)
     ON CONFLICT(url) DO UPDATE SET
         etag = coalesce(excluded.etag, etag),
         last_modified = coalesce(excluded.last_modified, last_modified),
         lastmod = coalesce(excluded.lastmod, lastmod),
         last_status = excluded.last_status,
         last_fetched = excluded.last_fetched,
-        last_changed = coalesce(excluded.last_changed, last_changed)
+        last_changed = coalesce(excluded.last_changed, last_changed),
+        kind = coalesce(excluded.kind, kind),
+        content_hash = coalesce(excluded.content_hash, content_hash),
+        lastmod_trusted = coalesce(excluded.lastmod_trusted, lastmod_trusted)
+"""
+
+_ALIAS = """
+    INSERT INTO url_aliases (alias, url, learned_at) VALUES (?, ?, ?)
+    ON CONFLICT(alias) DO UPDATE SET url = excluded.url, learned_at = excluded.learned_at
 """
 
 
@@ -46,12 +55,32 @@ def record_fetches(
             "status": fetch.get("status"),
             "fetched": fetched_at,
             "changed": fetched_at if fetch.get("canonical") in changed_urls else None,
+            "kind": fetch.get("kind"),
+            "content_hash": fetch.get("content_hash"),
+            "lastmod_trusted": fetch.get("lastmod_trusted"),
         }
         for fetch in fetches
         if fetch
     ]
     if params:
         db.conn.executemany(_UPSERT, params)
+    aliases = [
+        (alias, fetch["url"], fetched_at)
+        for fetch in fetches
+        if fetch
+        for alias in _aliases_of(fetch)
+    ]
+    if aliases:
+        db.conn.executemany(_ALIAS, aliases)
+
+
+def _aliases_of(fetch: Mapping[str, Any]) -> list[str]:
+    """URLs that lead to this fetch: permanent redirects to it, and its canonical URL."""
+    aliases = [alias for alias in fetch.get("aliases") or () if alias != fetch["url"]]
+    canonical = fetch.get("canonical")
+    if isinstance(canonical, str) and canonical and canonical != fetch["url"]:
+        aliases.append(canonical)
+    return aliases
 
 
 def record_not_modified(db: Database, fetches: Sequence[Mapping[str, Any]], fetched_at: str) -> int:

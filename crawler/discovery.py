@@ -15,10 +15,20 @@ from scrapy.utils.sitemap import Sitemap
 logger = logging.getLogger(__name__)
 
 # Where WordPress and the common SEO plugins put their sitemaps, tried when robots.txt names none.
-WELL_KNOWN_SITEMAPS = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
+# Tried one after the other when robots.txt names no sitemap. /sitemap.xml first: most engines
+# write it, and WordPress (core and Yoast SEO) redirect it to their own index.
+WELL_KNOWN_SITEMAPS = ("/sitemap.xml", "/wp-sitemap.xml")
 WELL_KNOWN_FEEDS = ("/feed/",)
 MAX_SITEMAP_BYTES = 64 * 1024 * 1024
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+
+# Child sitemaps that list no articles: taxonomy terms, authors and static pages of WordPress
+# core, Yoast SEO and Rank Math. Their URLs are listings, which the crawl samples by yield.
+_NOT_ARTICLE_SITEMAP = re.compile(
+    r"wp-sitemap-(?:taxonomies|users)-|wp-sitemap-posts-page-|"
+    r"/(?:category|post_tag|tag|author|page|product_cat|product_tag)-sitemap\d*\.xml",
+    re.IGNORECASE,
+)
 
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
@@ -41,6 +51,11 @@ class SitemapContent:
 
     is_index: bool
     links: list[DiscoveredLink]
+
+
+def is_article_sitemap(url: str) -> bool:
+    """False for a child sitemap that by its name lists taxonomies, authors or static pages."""
+    return not _NOT_ARTICLE_SITEMAP.search(url)
 
 
 def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:

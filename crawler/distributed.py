@@ -53,6 +53,7 @@ from twisted.internet import task
 
 from archive.ingest import ItemQueueKeys, encode_item, redact_url
 from archive.warcs import WARC_SUFFIX
+from crawler.items import FetchRecord
 from crawler.signals import crawl_error
 from crawler.warc import RotatingWarcWriter, WarcCaptureMiddleware
 
@@ -494,6 +495,8 @@ class RedisItemPipeline:
         self.job = JobKeys.for_spider(spider, self.crawler.settings).job
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, FetchRecord):
+            return item  # a sitemap's or feed's fetch state: kept only by a local crawl
         record = ItemAdapter(item).asdict()
         payload = encode_item(record, site=self.site, job=self.job, worker=self.worker)
         try:

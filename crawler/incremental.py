@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response
 
+from crawler.redirects import url_twins
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -85,6 +87,10 @@ class UrlState:
     last_fetched: str | None = None
     last_changed: str | None = None
     published: str | None = None
+    # what the URL was: "sitemap", "sitemap-index", "feed", or None for a page
+    kind: str | None = None
+    content_hash: str | None = None
+    lastmod_trusted: int | None = None
 
     def reference_moment(self) -> datetime | None:
         """The newer of publication and last change: what an article's age is measured from."""
@@ -125,27 +131,35 @@ class UrlState:
         return headers
 
 
-def load_url_states(db_path: str | Path) -> tuple[dict[str, UrlState], set[str]]:
-    """Fetch state of every known URL, and the URLs taken down, read from the archive."""
+def load_url_states(
+    db_path: str | Path,
+) -> tuple[dict[str, UrlState], set[str], dict[str, str]]:
+    """Fetch state of every known URL, the URLs taken down, and the aliases (alias → URL)."""
     path = Path(db_path)
     if not path.exists():
-        return {}, set()
+        return {}, set(), {}
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         if "url_state" not in tables:
-            return {}, set()
+            return {}, set(), {}
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(url_state)")}
+        extra = ("kind", "content_hash", "lastmod_trusted")
+        selected = ", ".join(f"s.{c}" if c in columns else "NULL" for c in extra)
         rows = conn.execute(
             "SELECT s.url, s.etag, s.last_modified, s.lastmod, s.last_fetched, s.last_changed, "
-            "a.published FROM url_state s LEFT JOIN articles a ON a.url = s.url "
+            f"a.published, {selected} FROM url_state s LEFT JOIN articles a ON a.url = s.url "
             "WHERE s.last_fetched IS NOT NULL"
         ).fetchall()
         removed = set()
         if "takedowns" in tables:
             removed = {url for (url,) in conn.execute("SELECT url FROM takedowns")}
+        aliases = {}
+        if "url_aliases" in tables:
+            aliases = dict(conn.execute("SELECT alias, url FROM url_aliases").fetchall())
     finally:
         conn.close()
-    return {row[0]: UrlState(*row) for row in rows}, removed
+    return {row[0]: UrlState(*row) for row in rows}, removed, aliases
 
 
 class RevisitPlanner:
@@ -155,12 +169,14 @@ class RevisitPlanner:
         self,
         states: dict[str, UrlState],
         removed: set[str] | None = None,
+        aliases: dict[str, str] | None = None,
         *,
         now: datetime | None = None,
         crawler: Crawler | None = None,
     ):
         self.states = states
         self.removed = removed or set()
+        self.aliases = aliases or {}
         self.now = now or datetime.now(UTC)
         self.crawler = crawler
         self.skipped: set[str] = set()
@@ -172,10 +188,55 @@ class RevisitPlanner:
         settings = crawler.settings
         if not settings.getbool("NEWSARCHIVE_INCREMENTAL", True):
             return None
-        states, removed = load_url_states(settings.get("NEWSARCHIVE_DB") or "archive.db")
+        states, removed, aliases = load_url_states(settings.get("NEWSARCHIVE_DB") or "archive.db")
         if states:
             logger.info("Incremental crawl: %d known URLs in the archive", len(states))
-        return cls(states, removed, crawler=crawler)
+        return cls(states, removed, aliases, crawler=crawler)
+
+    # --- pages known under other URLs ---
+
+    def known_as(self, url: str) -> str | None:
+        """The URL under which the archive knows this page: itself, an alias's target, a twin."""
+        if url in self.states:
+            return url
+        target = self.aliases.get(url)
+        if target is not None and target in self.states:
+            return target
+        for twin in url_twins(url):
+            if twin in self.states and self.states[twin].kind is None:
+                return twin
+        return None
+
+    # --- sitemaps and feeds ---
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Conditional headers for a sitemap or feed; none for a sitemap index, whose 304
+        would hide children that changed without the index saying so."""
+        state = self.states.get(url)
+        if state is None or state.kind == "sitemap-index":
+            return {}
+        return state.conditional_headers()
+
+    def sitemap_unchanged(self, url: str, lastmod: str | None) -> bool:
+        """Whether a child sitemap's lastmod in its index is the one seen at its last fetch."""
+        state = self.states.get(url)
+        return bool(lastmod and state is not None and state.lastmod == lastmod)
+
+    def lastmod_moved(self, url: str, lastmod: str | None) -> bool:
+        state = self.states.get(url)
+        return bool(lastmod and state is not None and state.lastmod and state.lastmod != lastmod)
+
+    def same_content(self, url: str, digest: str) -> bool:
+        state = self.states.get(url)
+        return state is not None and state.content_hash == digest
+
+    def lastmod_untrusted(self, url: str) -> bool:
+        state = self.states.get(url)
+        return state is not None and state.lastmod_trusted == 0
+
+    def distrust_lastmod(self, url: str) -> None:
+        state = self.states.setdefault(url, UrlState(url))
+        state.lastmod_trusted = 0
 
     def plan(self, url: str, evidence: Mapping[str, str] | None = None) -> dict[str, Any] | None:
         """Extra Request arguments (conditional headers) to fetch `url`, or None to skip it."""
@@ -217,8 +278,13 @@ def fetch_state(response: Response) -> dict[str, Any]:
         value = headers.get(name)
         return value.decode("latin-1") if value else None
 
+    # URLs that redirected here for good (301, 308): the archive remembers them as aliases.
+    chain = response.meta.get("redirect_urls") or []
+    reasons = response.meta.get("redirect_reasons") or []
+    aliases = [url for url, reason in zip(chain, reasons, strict=False) if reason in (301, 308)]
     return {
         "url": response.url,
+        "aliases": aliases,
         "status": response.status,
         "etag": header("ETag"),
         "last_modified": header("Last-Modified"),

@@ -26,3 +26,11 @@ class NotModified:
 
     url: str
     fetch: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class FetchRecord:
+    """How a sitemap or feed was fetched, kept for the next crawl's conditional requests."""
+
+    url: str
+    fetch: dict[str, object] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
 from crawler.scope import SiteScope
+from crawler.signals import robots_fetched
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -139,6 +140,10 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             response = response.replace(body=b"")
         await super()._parse_robots(response, netloc, request)
         self._apply_crawl_delay(netloc, request)
+        # The spider reads the Sitemap: lines from this fetch instead of requesting it again.
+        self.crawler.signals.send_catch_log(
+            robots_fetched, url=response.url, status=response.status, body=response.body
+        )
 
     def _apply_crawl_delay(self, netloc: str, request: Request) -> None:
         """Honour a robots.txt Crawl-delay (up to NEWSARCHIVE_MAX_CRAWL_DELAY seconds).

@@ -24,7 +24,8 @@ PAGINATION_PARAMETERS = frozenset({"page", "paged", "p", "pg"})
 NEVER_FOLLOW = re.compile(
     r"/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-content|wp-includes|cdn-cgi|cart|checkout|"
     r"login|logout|register|account|print)(/|$)|/(comment-page-\d+|trackback|embed)/?$|"
-    r"\.(jpe?g|png|gif|webp|svg|ico|pdf|zip|gz|mp3|mp4|avi|mov|docx?|xlsx?|pptx?|css|js|woff2?)$",
+    r"\.(jpe?g|png|gif|webp|svg|ico|pdf|zip|gz|mp3|mp4|avi|mov|docx?|xlsx?|pptx?|css|js|woff2?|"
+    r"xml|rss|atom|json)$",
     re.IGNORECASE,
 )
 

@@ -19,6 +19,13 @@ NEWSARCHIVE_TRIGGER = "manual"
 NEWSARCHIVE_MAX_QUERY_PAGE = 500
 NEWSARCHIVE_MAX_PATH_DEPTH = 12
 NEWSARCHIVE_MAX_LINKS_PER_PATTERN = 10_000
+# Requests by yield (crawler/frontier.py): a listing is paged while it finds new articles, and
+# stops after this many pages in a row without any; a listing family (tags, authors …) is judged
+# on this many of its listings first; a URL pattern whose pages yield no article and no new
+# link is cut after this many in a row (at most 50).
+NEWSARCHIVE_LISTING_PATIENCE = 2
+NEWSARCHIVE_LISTING_SAMPLE = 2
+NEWSARCHIVE_TRAP_PATIENCE = 20
 NEWSARCHIVE_MAX_RETRY_AFTER = 300.0
 NEWSARCHIVE_MAX_CRAWL_DELAY = 60.0
 NEWSARCHIVE_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.1.0.0/16"] for an intranet site
@@ -28,6 +35,9 @@ NEWSARCHIVE_WARC_DIR = ""  # empty: <db stem>-warc/ beside the archive
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes per WARC file before a new one is started
 NEWSARCHIVE_INCREMENTAL = True
 NEWSARCHIVE_LOCK = True  # one crawl at a time per archive (<db>.lock)
+# Progress (crawler/costs.py): a live line on a terminal, else an INFO log line every interval.
+NEWSARCHIVE_PROGRESS = "auto"  # auto, bar, log or off
+NEWSARCHIVE_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines; 0: none
 # Distributed crawls (docs/distributed.md): a Redis URL turns the crawl into a worker that shares
 # its frontier and dupefilter through Redis and pushes articles to `newsarchive ingest`.
 NEWSARCHIVE_REDIS_URL = ""  # e.g. redis://crawlhub:6379/0; empty: a normal, local crawl
@@ -71,6 +81,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,
     # Next to the downloader, above HttpCompressionMiddleware (590): sees bodies as sent.
     "crawler.warc.WarcCaptureMiddleware": 950,
+    # Next to the downloader too: counts every exchange with the server by kind, redirects and
+    # retries included (crawler/costs.py).
+    "crawler.costs.RequestCostMiddleware": 960,
 }
 
 ITEM_PIPELINES = {
@@ -85,6 +98,7 @@ ADDONS = {"crawler.distributed.DistributedMode": 0}
 EXTENSIONS = {
     "crawler.ledger.CrawlLedger": 100,
     "crawler.lock.ArchiveLockExtension": 50,
+    "crawler.costs.CrawlProgress": 500,
 }
 
 # Scrapy's defaults made explicit: asyncio reactor (extraction is awaited from a process pool).

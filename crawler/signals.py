@@ -3,3 +3,10 @@
 # Sent with url=, status= (int or None) and reason= (a readable sentence) whenever a URL of
 # the crawl fails: a download error, an HTTP error, an unreadable sitemap, a failed extraction.
 crawl_error = object()
+
+# Sent by the robots.txt middleware with url= and body= (bytes) when it has read a site's
+# robots.txt, so the spider can take the Sitemap: lines without fetching it a second time.
+robots_fetched = object()
+
+# Sent by the extraction pipeline with url= and is_article= once a page's extraction is decided.
+page_extracted = object()

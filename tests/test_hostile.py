@@ -199,8 +199,32 @@ def test_public_addresses(address, public):
 def test_crawl_delay_is_honoured(tmp_path):
     robots = b"User-agent: *\nCrawl-delay: 2\nAllow: /\n"
     with serve_hostile_site(robots=robots) as site:
-        scrapy_crawl(tmp_path / "archive.db", site, "CLOSESPIDER_PAGECOUNT=3")
+        scrapy_crawl(tmp_path / "archive.db", site, "CLOSESPIDER_PAGECOUNT=4")
     times = [when for when, path in site.timeline if path != "/robots.txt"]
     assert len(times) >= 3
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert min(gaps) >= 1.9, gaps
+
+
+def test_traps_are_cut_by_yield_with_the_default_caps(tmp_path):
+    """With the count caps at their defaults (10 000 links a pattern, ?page= up to 500), each
+    trap family still costs at most 50 requests: it is cut because it yields nothing."""
+    db = tmp_path / "archive.db"
+    with serve_hostile_site() as site:
+        result = scrapy_crawl(
+            db,
+            site,
+            "NEWSARCHIVE_MAX_LINKS_PER_PATTERN=10000",
+            "NEWSARCHIVE_MAX_QUERY_PAGE=500",
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for prefix in ("/calendar/", "/list/", "/session/", "/deep/"):
+        requests = [path for path in site.requests if path.startswith(prefix)]
+        assert 1 <= len(requests) <= 50, (prefix, len(requests))
+    archive = Database(db)
+    stored = {row["url"].removeprefix(site.url) for row in archive["articles"].rows}
+    assert "/ok/" in stored
+    cuts = [e for e in archive["crawl_errors"].rows if "spider trap cut" in e["reason"]]
+    assert any("/calendar/N/N/" in cut["reason"] for cut in cuts), cuts
+    ledger = archive.execute("SELECT traps_cut FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    assert ledger[0] == len(cuts)

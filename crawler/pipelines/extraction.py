@@ -9,7 +9,7 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem
 
 from crawler.items import FetchedPage
-from crawler.signals import crawl_error
+from crawler.signals import crawl_error, page_extracted
 from crawler.workers import ExtractionPool
 
 if TYPE_CHECKING:
@@ -50,6 +50,9 @@ class ExtractionPipeline:
             profile_name=self.profile_name,
             declared_encoding=item.declared_encoding,
             evidence=item.evidence,
+        )
+        self.crawler.signals.send_catch_log(
+            page_extracted, url=item.url, is_article=outcome.kind == "article"
         )
         if outcome.kind == "article":
             self.stats.inc_value("newsarchive/extraction/articles")

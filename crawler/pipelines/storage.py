@@ -10,7 +10,9 @@ from itemadapter import ItemAdapter
 from scrapy import Spider
 from twisted.internet.task import LoopingCall
 
-from archive.db import SaveCounts, open_archive, save_articles
+from archive.db import SaveCounts, open_archive, save_articles, utc_now
+from archive.url_state import record_fetches
+from crawler.items import FetchRecord
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -31,6 +33,8 @@ class StoragePipeline:
         self.db_path: str = crawler.settings.get("NEWSARCHIVE_DB")
         self.batch_size = crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE", 100)
         self.batch: list[dict[str, Any]] = []
+        # How sitemaps and feeds were fetched: kept for the next crawl's conditional requests.
+        self.fetch_records: list[dict[str, Any]] = []
         self.last_flush = time.monotonic()
         self.db: Database | None = None
         self.site: str | None = None
@@ -56,6 +60,9 @@ class StoragePipeline:
             self.db.close()
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if isinstance(item, FetchRecord):
+            self.fetch_records.append({**item.fetch, "url": item.url})
+            return item
         self.batch.append(ItemAdapter(item).asdict())
         if (
             len(self.batch) >= self.batch_size
@@ -71,7 +78,13 @@ class StoragePipeline:
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
-        if not self.batch or self.db is None:
+        if self.db is None:
+            return
+        if self.fetch_records:
+            records, self.fetch_records = self.fetch_records, []
+            with self.db.atomic():
+                record_fetches(self.db, records, utc_now())
+        if not self.batch:
             return
         batch, self.batch = self.batch, []
         try:

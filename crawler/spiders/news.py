@@ -1,8 +1,16 @@
 """The `news` spider: finds a news site's articles through every route the site offers.
 
-Routes, each a fallback for the others: robots.txt `Sitemap:` lines, the well-known sitemap
-locations (indexes, nested and gzipped maps), RSS/Atom feeds (`/feed/` and `<link
-rel="alternate">`), and listing pages with their pagination plus ordinary links on the site.
+On a real site every request costs a second or more, so the spider spends requests where they
+are expected to yield something new (README, "How a crawl spends its requests"):
+
+1. robots.txt (read once, by the robots middleware), then sitemaps and feeds: cheap and rich.
+   Child sitemaps whose `lastmod` in the index has not moved since the last crawl are not
+   fetched; sitemaps and feeds that are fetched carry the last crawl's validators (304).
+2. Article candidates, before any listing.
+3. Listings — the start page and its pagination first, then samples of each listing family
+   (categories, tags, authors, date archives) — only once nothing else is queued, each walked
+   page by page while it yields articles the crawl does not know yet (crawler/frontier.py).
+
 Every HTML page whose URL does not look like a listing goes to extraction, which decides whether
 it is an article; the spider itself never stores anything.
 
@@ -12,6 +20,7 @@ it is an article; the spider itself never stores anything.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -19,31 +28,35 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.costs import announce_estimate
 from crawler.discovery import (
     FEED_TYPES,
     WELL_KNOWN_FEEDS,
     WELL_KNOWN_SITEMAPS,
     DiscoveryError,
+    is_article_sitemap,
     parse_feed,
     parse_sitemap,
     sitemaps_from_robots,
 )
 from crawler.extract import looks_like_listing_url
+from crawler.frontier import DEFAULT_TRAP_PATIENCE, ListingFrontier, TrapCutter
 from crawler.incremental import RevisitPlanner, fetch_state
-from crawler.items import FetchedPage, NotModified
+from crawler.items import FetchedPage, FetchRecord, NotModified
 from crawler.middlewares import OutOfScope
 from crawler.profiles import SiteProfile, load_profile, profile_for_url
-from crawler.scope import SiteScope, TrapGuard, normalize_link
-from crawler.signals import crawl_error
+from crawler.redirects import RedirectMemory, slash_twin
+from crawler.scope import SiteScope, TrapGuard, normalize_link, url_pattern
+from crawler.signals import crawl_error, page_extracted, robots_fetched
 
 logger = logging.getLogger(__name__)
 
-# Scheduling priorities: article candidates from sitemaps and feeds first, listings after.
+# Scheduling priorities: sitemaps and feeds first, then article candidates, listings last.
 PRIORITY_DISCOVERY = 30
 PRIORITY_ARTICLE = 20
 PRIORITY_LISTING = 10
@@ -55,6 +68,11 @@ HTML_TYPES = re.compile(r"\s*(text/html|application/xhtml\+xml)\b", re.IGNORECAS
 COMMENT_FEED = re.compile(r"comment|reactie|kommentar|commentaire", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 ABSOLUTE_HTTP = ("http://", "https://")
+
+# What `_follow` made of a link.
+NEW_CANDIDATE = "new"
+HELD_LISTING = "listing"
+NOTHING_NEW = "known"
 
 
 class StartUrlError(ValueError):
@@ -112,77 +130,207 @@ class NewsSpider(Spider):
         # same menu, tag and related-post links; turning each repeat into a Request only for the
         # scheduler's duplicate filter to drop it was most of a link-heavy crawl's work.
         self.links_done: set[str] = set()
+        self.listings = ListingFrontier()
+        self.traps = TrapCutter()
+        self.redirects = RedirectMemory()
+        self.roots_with_robots: set[str] = set()
+        self.sitemap_articles = 0  # article URLs the sitemaps listed (known or not)
+        self.sitemap_new = 0  # … of which new to the archive: the crawl's expected work
+        self.sitemaps_pending = 0  # sitemap requests not yet answered
+        self.estimate_announced = False
+        self.start_pages = {self._key(url) for url in self.start_urls}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.trap_guard = TrapGuard(crawler.settings.getint("NEWSARCHIVE_MAX_LINKS_PER_PATTERN"))
+        settings = crawler.settings
+        spider.trap_guard = TrapGuard(settings.getint("NEWSARCHIVE_MAX_LINKS_PER_PATTERN"))
+        spider.listings = ListingFrontier(
+            patience=settings.getint("NEWSARCHIVE_LISTING_PATIENCE", 2),
+            sample=settings.getint("NEWSARCHIVE_LISTING_SAMPLE", 2),
+        )
+        spider.traps = TrapCutter(
+            settings.getint("NEWSARCHIVE_TRAP_PATIENCE", DEFAULT_TRAP_PATIENCE)
+        )
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.robots_fetched, signal=robots_fetched)
+        crawler.signals.connect(spider.page_extracted, signal=page_extracted)
         # Known, unchanged articles are skipped or fetched conditionally (crawler/incremental.py).
         spider.revisits = RevisitPlanner.from_crawler(crawler)
+        if spider.revisits is not None:
+            spider.redirects = RedirectMemory(spider.revisits.aliases)
         return spider
 
+    # --- the order of the work ---
+
     async def start(self) -> AsyncIterator[Request]:
-        roots = dict.fromkeys(site_root(url) for url in self.start_urls)
+        roots = list(dict.fromkeys(site_root(url) for url in self.start_urls))
+        obey_robots = self.settings.getbool("ROBOTSTXT_OBEY")
         for root in roots:
-            if "sitemap" not in self.routes:
-                break
-            yield Request(
-                f"{root}/robots.txt",
-                callback=self.parse_robots,
-                errback=self.robots_missing,
-                meta={"dont_obey_robotstxt": True, "probe": True},
-                priority=PRIORITY_DISCOVERY,
-                dont_filter=True,
-            )
-        for root in roots:
-            if "feed" not in self.routes:
-                break
-            for path in WELL_KNOWN_FEEDS:
-                yield self._request(
-                    f"{root}{path}", self.parse_feed, PRIORITY_DISCOVERY, probe=True
-                )
-        if "links" in self.routes:
-            for url in self.start_urls:
+            if "sitemap" in self.routes and not obey_robots:
+                # No robots middleware to read it: fetch it here for its Sitemap: lines.
                 yield Request(
-                    url, callback=self.parse_page, errback=self.on_error, priority=PRIORITY_LISTING
+                    f"{root}/robots.txt",
+                    callback=self.parse_robots,
+                    errback=self.robots_missing,
+                    meta={"dont_obey_robotstxt": True, "probe": True, "request_kind": "robots"},
+                    priority=PRIORITY_DISCOVERY,
+                    dont_filter=True,
                 )
+            if "feed" in self.routes:
+                # The first request to a host makes the robots middleware read robots.txt,
+                # which hands its Sitemap: lines to robots_fetched().
+                for path in WELL_KNOWN_FEEDS:
+                    for request in self._discovery(f"{root}{path}", "feed", probe=True):
+                        yield request
+            elif "sitemap" in self.routes and obey_robots:
+                for request in self._sitemap_requests(root, []):
+                    yield request
+        for url in self.start_urls:
+            self.listings.add(url, primary=True)
+        if not self.routes & {"sitemap", "feed"}:
+            for url in self.listings.release():
+                yield self._listing_request(url)
+
+    def spider_idle(self, spider: Spider) -> None:
+        """Nothing queued: release the listings that are worth a request now, if any."""
+        urls = self.listings.release()
+        if not urls:
+            self._record_listing_stats()
+            return
+        for url in urls:
+            self.crawler.engine.crawl(self._listing_request(url))
+        raise DontCloseSpider
+
+    def _record_listing_stats(self) -> None:
+        stats = self.crawler.stats
+        for key, value in self.listings.summary().items():
+            stats.set_value(f"newsarchive/listings/{key}", value)
 
     # --- discovery routes ---
 
+    def robots_fetched(self, url: str, status: int, body: bytes) -> None:
+        """The robots middleware read a site's robots.txt: request the sitemaps it names."""
+        root = site_root(url)
+        if root in self.roots_with_robots or "sitemap" not in self.routes:
+            return
+        self.roots_with_robots.add(root)
+        text = body.decode("utf-8", "replace") if status < 400 else ""
+        named = sitemaps_from_robots(text, url)
+        if named:
+            logger.info("robots.txt names %d sitemap(s)", len(named))
+        for request in self._sitemap_requests(root, named):
+            self.crawler.engine.crawl(request)
+
     def parse_robots(self, response: Response) -> Iterator[Request]:
         text = response.text if isinstance(response, TextResponse) else ""
-        sitemaps = sitemaps_from_robots(text, response.url)
-        if sitemaps:
-            logger.info("robots.txt names %d sitemap(s)", len(sitemaps))
-        yield from self._sitemap_requests(site_root(response.url), sitemaps)
+        self.roots_with_robots.add(site_root(response.url))
+        named = sitemaps_from_robots(text, response.url)
+        yield from self._sitemap_requests(site_root(response.url), named)
 
     def robots_missing(self, failure: Failure) -> Iterator[Request]:
         yield from self._sitemap_requests(site_root(failure.request.url), [])
 
     def _sitemap_requests(self, root: str, named: list[str]) -> Iterator[Request]:
-        probe = not named
-        for url in named or [f"{root}{path}" for path in WELL_KNOWN_SITEMAPS]:
-            yield self._request(url, self.parse_sitemap, PRIORITY_DISCOVERY, probe=probe)
+        if named:
+            for url in named:
+                yield from self._discovery(url, "sitemap")
+        else:
+            # The well-known places, one after the other: the first that exists is enough.
+            yield from self._discovery(
+                f"{root}{WELL_KNOWN_SITEMAPS[0]}", "sitemap", probe=True, next_probe=1
+            )
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+    def parse_sitemap(self, response: Response) -> Iterator[Request | FetchRecord]:
+        try:
+            yield from self._parse_sitemap(response)
+        finally:
+            self._sitemap_done()
+
+    def _sitemap_done(self) -> None:
+        """Once every sitemap is read, say what the crawl will cost (crawler/costs.py)."""
+        self.sitemaps_pending -= 1
+        if self.sitemaps_pending > 0 or self.estimate_announced or not self.sitemap_new:
+            return
+        self.estimate_announced = True
+        announce_estimate(self.crawler, self.sitemap_new)
+
+    def _parse_sitemap(self, response: Response) -> Iterator[Request | FetchRecord]:
         self._count_page()
+        if response.status == 304:
+            self.crawler.stats.inc_value("newsarchive/discovery/not_modified")
+            yield FetchRecord(url=response.url, fetch={**fetch_state(response), "kind": "sitemap"})
+            yield from self._sitemap_unchanged(response)
+            return
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except DiscoveryError as error:
             if not response.meta.get("probe"):
                 self._report(response.url, response.status, f"unreadable sitemap: {error}")
+            else:
+                yield from self._next_probe(response)
             return
         self.crawler.stats.inc_value("newsarchive/discovery/sitemaps")
+        digest = hashlib.sha256(response.body).hexdigest()
+        if self.revisits is not None and self.revisits.same_content(response.url, digest):
+            yield from self._sitemap_unchanged(response)
+        kind = "sitemap-index" if sitemap.is_index else "sitemap"
+        yield FetchRecord(
+            url=response.url, fetch={**fetch_state(response), "kind": kind, "content_hash": digest}
+        )
+        untrusted = self.revisits is not None and self.revisits.lastmod_untrusted(response.url)
         for link in sitemap.links:
             if sitemap.is_index:
-                yield self._request(link.url, self.parse_sitemap, PRIORITY_DISCOVERY)
+                if not is_article_sitemap(link.url):
+                    self.crawler.stats.inc_value("newsarchive/discovery/sitemaps_not_articles")
+                    continue
+                if (
+                    not untrusted
+                    and self.revisits is not None
+                    and self.revisits.sitemap_unchanged(link.url, link.date)
+                ):
+                    self.crawler.stats.inc_value("newsarchive/discovery/sitemaps_unchanged")
+                    continue
+                yield from self._discovery(
+                    link.url, "sitemap", lastmod=link.date, trusted_index=response.url
+                )
             else:
                 evidence = {"sitemap_lastmod": link.date} if link.date else {}
-                yield from self._follow(link.url, evidence=evidence)
+                if untrusted:
+                    evidence = {"sitemap_date": link.date} if link.date else {}
+                yield from self._follow(link.url, evidence=evidence, source="sitemap")
+                if not looks_like_listing_url(link.url):
+                    self.sitemap_articles += 1
+                    known = self.revisits is not None and self.revisits.known_as(link.url)
+                    self.sitemap_new += not known
+        # With sitemaps listing the articles, listings only check for what they missed.
+        if self.sitemap_articles:
+            self.listings.sample = 1
+        stats = self.crawler.stats
+        stats.set_value("newsarchive/discovery/sitemap_urls", self.sitemap_new)
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def _sitemap_unchanged(self, response: Response) -> Iterator[FetchRecord]:
+        """A child sitemap whose lastmod moved while its content did not: lastmod lies."""
+        index = response.meta.get("trusted_index")
+        if not index or not response.meta.get("lastmod_moved"):
+            return
+        if self.revisits is not None and not self.revisits.lastmod_untrusted(index):
+            self.revisits.distrust_lastmod(index)
+            self.crawler.stats.inc_value("newsarchive/discovery/lastmod_untrusted")
+            self._report(
+                index,
+                None,
+                f"sitemap lastmod moved for {response.url} but its content did not change: "
+                "lastmod of this sitemap index no longer trusted",
+            )
+            yield FetchRecord(url=index, fetch={"url": index, "lastmod_trusted": 0})
+
+    def parse_feed(self, response: Response) -> Iterator[Request | FetchRecord]:
         self._count_page()
+        if response.status == 304:
+            self.crawler.stats.inc_value("newsarchive/discovery/not_modified")
+            return
         try:
             entries = parse_feed(response.body, response.url)
         except DiscoveryError as error:
@@ -190,12 +338,14 @@ class NewsSpider(Spider):
                 self._report(response.url, response.status, f"unreadable feed: {error}")
             return
         self.crawler.stats.inc_value("newsarchive/discovery/feeds")
+        yield FetchRecord(url=response.url, fetch={**fetch_state(response), "kind": "feed"})
         for entry in entries:
             evidence = {"feed_published": entry.date} if entry.date else {}
-            yield from self._follow(entry.url, evidence=evidence)
+            yield from self._follow(entry.url, evidence=evidence, source="feed")
 
     def parse_page(self, response: Response) -> Iterator[Request | FetchedPage | NotModified]:
         self._count_page()
+        self._learn_redirects(response)
         if response.status == 304:  # a conditional revisit: the archived version is current
             yield NotModified(url=response.url, fetch=fetch_state(response))
             return
@@ -206,25 +356,38 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newsarchive/skipped/not_html")
             self._report(response.url, response.status, f"not HTML ({content_type or 'no type'})")
             return
-        if "feed" in self.routes:
-            for link in response.css("link[rel~=alternate]"):
-                if (link.attrib.get("type") or "").lower() not in FEED_TYPES:
-                    continue
-                described = f"{link.attrib.get('title', '')} {link.attrib.get('href', '')}"
-                if COMMENT_FEED.search(described):
-                    continue  # a post's comment feed lists comments, not articles
-                url = response.urljoin(link.attrib.get("href", ""))
-                # An advertised feed that is gone is no crawl error: the site works without it.
-                yield self._request(url, self.parse_feed, PRIORITY_DISCOVERY, probe=True)
+        url = response.url
+        asked = response.request.url if response.request is not None else url
+        is_start_page = self._key(url) in self.start_pages or self._key(asked) in self.start_pages
+        if "feed" in self.routes and is_start_page:
+            # The start page's feeds; other pages advertise feeds of one category or tag,
+            # which repeat what the site feed and the listings give.
+            yield from self._advertised_feeds(response)
+        new_candidates = new_outside = 0
+        pattern = url_pattern(url)
         if "links" in self.routes:
             for href in response.css("a::attr(href)").getall():
                 href = href.strip()
-                url = href if href.startswith(ABSOLUTE_HTTP) else response.urljoin(href)
-                if url not in self.links_done:
-                    yield from self._follow(url, from_page=True)
-        if not looks_like_listing_url(response.url):
+                link = href if href.startswith(ABSOLUTE_HTTP) else response.urljoin(href)
+                if link in self.links_done:
+                    continue
+                outcome = yield from self._follow(link, from_page=True)
+                if outcome == NEW_CANDIDATE:
+                    new_candidates += 1
+                    new_outside += url_pattern(link) != pattern
+        walked = is_start_page or self.listings.has_sequence(url)
+        listing = walked or looks_like_listing_url(url)
+        if walked:
+            self.listings.add(url, primary=is_start_page)
+            for next_url in self.listings.parsed(url, new_candidates):
+                yield self._listing_request(next_url)
+        if cut := self.traps.fetched(
+            url, yielded_outside=new_outside > 0, awaiting_extraction=not listing
+        ):
+            self._trap_cut(cut)
+        if not listing:
             yield FetchedPage(
-                url=response.url,
+                url=url,
                 body=response.body,
                 declared_encoding=self._declared_encoding(response),
                 evidence=dict(response.meta.get("evidence") or {}),
@@ -232,13 +395,44 @@ class NewsSpider(Spider):
                 fetch=fetch_state(response),
             )
 
+    def _advertised_feeds(self, response: Response) -> Iterator[Request]:
+        for link in response.css("link[rel~=alternate]"):
+            if (link.attrib.get("type") or "").lower() not in FEED_TYPES:
+                continue
+            described = f"{link.attrib.get('title', '')} {link.attrib.get('href', '')}"
+            if COMMENT_FEED.search(described):
+                continue  # a post's comment feed lists comments, not articles
+            url = response.urljoin(link.attrib.get("href", ""))
+            # An advertised feed that is gone is no crawl error: the site works without it.
+            yield from self._discovery(url, "feed", probe=True)
+
+    def page_extracted(self, url: str, is_article: bool) -> None:
+        """Extraction decided about a page: a trap pattern yields no articles."""
+        if cut := self.traps.extracted(url, is_article=is_article):
+            self._trap_cut(cut)
+
+    def _trap_cut(self, pattern: str) -> None:
+        self.crawler.stats.inc_value("newsarchive/traps_cut")
+        self._report(
+            pattern,
+            None,
+            f"spider trap cut: {self.traps.patience} pages in a row like {pattern} yielded "
+            "no article and no new link; no more of them are fetched",
+        )
+
     # --- helpers ---
 
     def _follow(
-        self, url: str, evidence: dict[str, str] | None = None, *, from_page: bool = False
+        self,
+        url: str,
+        evidence: dict[str, str] | None = None,
+        *,
+        from_page: bool = False,
+        source: str = "page",
     ) -> Iterator[Request]:
+        """Request a link if it may yield something new; returns what it was (NEW_CANDIDATE …)."""
         if url in self.links_done:
-            return
+            return NOTHING_NEW
         link = normalize_link(
             url,
             max_query_page=self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500),
@@ -246,10 +440,17 @@ class NewsSpider(Spider):
         )
         if link is None or not self.scope.allows(link):
             self.links_done.add(url)
-            return
-        if link in self.links_done:
+            return NOTHING_NEW
+        # A link the site is known to redirect: go to where it leads, in one request.
+        link = self.redirects.resolve(link)
+        if link in self.links_done or slash_twin(link) in self.links_done:
+            # the same page with or without its trailing slash was requested already
             self.links_done.add(url)
-            return
+            return NOTHING_NEW
+        if self.traps.is_cut(link):
+            self.links_done.update((url, link))
+            self.crawler.stats.inc_value("newsarchive/trap_links_dropped")
+            return NOTHING_NEW
         # Links found in pages (not the site's own sitemaps and feeds) can be spider traps:
         # an endless calendar, numbered pages that never end. Cap them per URL pattern.
         if from_page and not self.trap_guard.admit(link):
@@ -258,31 +459,126 @@ class NewsSpider(Spider):
                 limit = self.trap_guard.limit
                 self._report(link, None, f"possible spider trap: over {limit} links like this one")
             self.links_done.update((url, link))  # a pattern's count never goes down
-            return
-        listing = looks_like_listing_url(link)
+            return NOTHING_NEW
+        if looks_like_listing_url(link) or self.listings.knows(link):
+            # Held until the crawl is idle, and walked by what it yields (crawler/frontier.py).
+            self.listings.add(link)
+            self.links_done.update((url, link))
+            return HELD_LISTING
         revisit: dict[str, Any] = {}
-        if not listing and self.revisits is not None:
+        if self.revisits is not None:
+            known = self.revisits.known_as(link)
+            if known is not None and known != link:
+                self.links_done.add(link)
+                link = known  # the archive knows this page under another URL
+                if link in self.links_done:
+                    self.links_done.add(url)
+                    return NOTHING_NEW
             plan = self.revisits.plan(link, evidence)
             if plan is None:
                 # known, unchanged and not due; not marked done: a later sitemap or feed entry
                 # may announce a change
-                return
+                return NOTHING_NEW
             revisit = plan
         # the duplicate filter would drop any later request for these
         self.links_done.update((url, link))
+        meta = {
+            **({"evidence": evidence} if evidence else {}),
+            **revisit.get("meta", {}),
+            "request_kind": "article",
+            "link_source": source,
+        }
+        if link != url and self.redirects.rewrote(url, link):
+            meta["rewritten_from"] = url
         yield Request(
             link,
             callback=self.parse_page,
             errback=self.on_error,
-            priority=PRIORITY_LISTING if listing else PRIORITY_ARTICLE,
+            priority=PRIORITY_ARTICLE,
             headers=revisit.get("headers"),
-            meta={**({"evidence": evidence} if evidence else {}), **revisit.get("meta", {})},
+            meta=meta,
+        )
+        return NOTHING_NEW if revisit else NEW_CANDIDATE
+
+    def _listing_request(self, url: str) -> Request:
+        self.links_done.add(url)
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            priority=PRIORITY_LISTING,
+            meta={"request_kind": "listing"},
         )
 
-    def _request(self, url: str, callback: Any, priority: int, *, probe: bool = False) -> Request:
-        return Request(
-            url, callback=callback, errback=self.on_error, priority=priority, meta={"probe": probe}
+    def _discovery(
+        self,
+        url: str,
+        kind: str,
+        *,
+        probe: bool = False,
+        next_probe: int | None = None,
+        lastmod: str | None = None,
+        trusted_index: str | None = None,
+    ) -> Iterator[Request]:
+        """A sitemap or feed request, conditional when the archive has its validators."""
+        if url in self.links_done or not self.scope.allows(url):
+            return
+        self.links_done.add(url)
+        meta: dict[str, Any] = {"probe": probe, "request_kind": kind}
+        if next_probe is not None:
+            meta["next_probe"] = next_probe
+        headers = {}
+        if self.revisits is not None:
+            headers = self.revisits.validators(url)
+            if lastmod:
+                meta["evidence"] = {"sitemap_lastmod": lastmod}
+                meta["trusted_index"] = trusted_index
+                meta["lastmod_moved"] = self.revisits.lastmod_moved(url, lastmod)
+        if headers:
+            meta["handle_httpstatus_list"] = [304]
+        callback = self.parse_sitemap if kind == "sitemap" else self.parse_feed
+        if kind == "sitemap":
+            self.sitemaps_pending += 1
+        yield Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            priority=PRIORITY_DISCOVERY,
+            headers=headers or None,
+            meta=meta,
         )
+
+    def _next_probe(self, response_or_request: Response | Request) -> Iterator[Request]:
+        """The next well-known sitemap location, after one that was missing."""
+        meta = response_or_request.meta
+        index = meta.get("next_probe")
+        if index is None or index >= len(WELL_KNOWN_SITEMAPS):
+            return
+        root = site_root(response_or_request.url)
+        next_index = index + 1 if index + 1 < len(WELL_KNOWN_SITEMAPS) else None
+        yield from self._discovery(
+            f"{root}{WELL_KNOWN_SITEMAPS[index]}", "sitemap", probe=True, next_probe=next_index
+        )
+
+    def _learn_redirects(self, response: Response) -> None:
+        meta = response.meta if response.request is not None else {}
+        chain = meta.get("redirect_urls")
+        if not chain:
+            return
+        reasons = meta.get("redirect_reasons") or []
+        for source, reason in zip(chain, reasons, strict=False):
+            self.links_done.add(source)
+            if self.redirects.learn(source, response.url, permanent=reason in (301, 308)):
+                logger.info(
+                    "%s redirects the same way every time (%s): later links go straight there",
+                    site_root(response.url),
+                    self.redirects.rules_text(),
+                )
+
+    @staticmethod
+    def _key(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.netloc}{parts.path.rstrip('/')}?{parts.query}"
 
     @staticmethod
     def _declared_encoding(response: Response) -> str | None:
@@ -303,20 +599,35 @@ class NewsSpider(Spider):
         if request.url in chain:
             self._report(chain[0], None, f"redirect loop: {' -> '.join([*chain, request.url])}")
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Request]:
         """Log and record a failed request; a probe for an optional route that 404s is no error."""
         request = failure.request
         if failure.check(HttpError):
             response = failure.value.response
+            if request.meta.get("rewritten_from") and response.status in (404, 410):
+                # A learned redirect rule that does not hold for this link: ask as linked.
+                self.redirects.unlearn(request.meta["rewritten_from"], request.url)
+                yield request.replace(
+                    url=request.meta["rewritten_from"],
+                    meta={k: v for k, v in request.meta.items() if k != "rewritten_from"},
+                    dont_filter=True,
+                )
+                return
+            if request.meta.get("request_kind") == "sitemap":
+                self._sitemap_done()
             if request.meta.get("probe") and response.status in (404, 410):
                 logger.debug("No %s on this site (HTTP %s)", request.url, response.status)
+                yield from self._next_probe(request)
                 return
             reason = f"HTTP {response.status}"
             if 300 <= response.status < 400:  # a redirect the crawler would not follow
                 location = response.headers.get(b"Location", b"").decode("latin-1")
                 reason += f": redirect to {location or 'nowhere'} not followed"
             self._report(request.url, response.status, reason)
-        elif failure.check(OutOfScope):
+            return
+        if request.meta.get("request_kind") == "sitemap":
+            self._sitemap_done()
+        if failure.check(OutOfScope):
             self._report(request.url, None, str(failure.value))
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             logger.debug("Ignored %s: %s", request.url, failure.value)  # counted as robots_denied
