@@ -26,6 +26,13 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
         help="link to articles without their trailing slash",
     )
     parser.add_argument(
+        "--hold-back",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the newest N of the articles are not published yet (default 0)",
+    )
+    parser.add_argument(
         "--theme",
         choices=THEMES,
         default="plain",
@@ -42,6 +49,7 @@ def _build_site(args: argparse.Namespace) -> DemoSite:
         trailing_slash_links=not args.no_trailing_slash,
         revision=args.revision,
         theme=args.theme,
+        hold_back=args.hold_back,
     )
 
 

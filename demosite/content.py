@@ -11,6 +11,11 @@ related-posts link to a trashed post (404). Article ``min(7, articles - 1)`` is 
 windows-1252. In revision r > 0 one article in fifty (another set for every r, never the seed)
 gets an added sentence and/or an "Update: ..." paragraph, a third of those a title ending in
 " (update)", and a modification time after every revision-0 modification.
+
+``hold_back=N`` keeps the newest N articles unpublished: they are generated (the timeline is laid
+out for all ``articles``, so every other article is exactly the one of the full site) but appear
+in no listing, sitemap, feed or link, and their URLs answer 404. ``site.articles`` is the number
+of published articles; ``site.total_articles`` counts the held-back ones too.
 """
 
 from __future__ import annotations
@@ -274,14 +279,20 @@ class DemoSite:
         trailing_slash_links: bool = True,
         revision: int = 0,
         theme: str = "plain",
+        hold_back: int = 0,
     ) -> None:
         if articles < 1:
             raise ValueError("a demo site needs at least one article")
+        if not 0 <= hold_back < articles:
+            raise ValueError("hold_back must be 0 or more and leave at least one article")
         if revision < 0:
             raise ValueError("revision must be 0 or more")
         if theme not in THEMES:
             raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
-        self.articles = articles
+        # Published articles; the timeline is laid out for all of them, held back or not.
+        self.articles = articles - hold_back
+        self.total_articles = articles
+        self.hold_back = hold_back
         self.seed = seed
         self.sitemap = sitemap
         self.feed = feed
@@ -308,8 +319,12 @@ class DemoSite:
     # ------------------------------------------------------------------ index
 
     def _build_index(self) -> None:
-        """Assign municipality, story and title rank to every article, and fill the listings."""
-        n = self.articles
+        """Assign municipality, story and title rank to every article, and fill the listings.
+
+        Held-back articles get their facts too (they are the same as in the full site), but
+        listings hold only published articles; ``held_*_members`` keep the held-back ones.
+        """
+        n = self.total_articles
         story_count = len(STORIES)
         slots = _MUNI_SLOTS
         slot_count = len(slots)
@@ -372,15 +387,30 @@ class DemoSite:
         self._munis = munis
         self._stories = stories
         self._ranks = ranks
-        self.region_members: tuple[list[int], ...] = tuple(region_members)
-        self.topic_members: tuple[list[int], ...] = tuple(topic_members)
+        region_published, self.held_region_members = self._split_held(region_members)
+        topic_published, self.held_topic_members = self._split_held(topic_members)
+        tag_published, self.held_tag_members = self._split_held(tag_members)
+        self.region_members: tuple[list[int], ...] = region_published
+        self.topic_members: tuple[list[int], ...] = topic_published
         self.tag_names: tuple[str, ...] = tuple(tag_names)
-        self.tag_members: tuple[list[int], ...] = tuple(tag_members)
+        self.tag_members: tuple[list[int], ...] = tag_published
         self._tag_ids = tag_ids
         self._story_tag_ids = tuple(story_tag_ids)
         self.tag_slugs: tuple[str, ...] = tuple(slugify(name) for name in tag_names)
         self._tag_by_slug = {slug: k for k, slug in enumerate(self.tag_slugs)}
         self.category_slugs: tuple[str, ...] = tuple(slugify(c) for c in (*REGIONS, *TOPICS))
+
+    def _split_held(
+        self, lists: list[list[int]]
+    ) -> tuple[tuple[list[int], ...], tuple[list[int], ...]]:
+        """Member lists (in index order) split into published and held-back members."""
+        if not self.hold_back:
+            return tuple(lists), tuple([] for _ in lists)
+        cut = [_bisect(members, self.articles) for members in lists]
+        return (
+            tuple(members[:k] for members, k in zip(lists, cut, strict=True)),
+            tuple(members[k:] for members, k in zip(lists, cut, strict=True)),
+        )
 
     # ------------------------------------------------------------------ cheap per-index facts
 
@@ -443,7 +473,12 @@ class DemoSite:
 
     def modified(self, index: int) -> datetime:
         """Last modification time of an article in this revision (Brussels local time)."""
-        published = self.published(index)
+        self._check(index)
+        return self._modified(index)
+
+    def _modified(self, index: int) -> datetime:
+        """Modification time of any article of the timeline, held back or not."""
+        published = _timeline_moment(self._position(index))
         if self.is_revised(index):
             extra = self._hash(index, _SALT_REVISION + self.revision) >> 32
             moment = SITE_NOW_UTC + timedelta(days=self.revision, minutes=extra % 600)
@@ -748,6 +783,28 @@ class DemoSite:
         end = len(members) - (page - 1) * PAGE_SIZE
         start = max(end - PAGE_SIZE, 0)
         return [members[k] for k in range(end - 1, start - 1, -1)] if end > 0 else []
+
+    def feed_modified(self, members: list[int] | range, held: list[int] | range = ()) -> datetime:
+        """Last-Modified of a feed of the newest members: the latest modification among them.
+
+        ``held`` are the feed's held-back members (newer than every member). Their publication
+        changes the feed, so its validators must change too, yet a held-back article can be
+        modified earlier than an older item was. Walking back from the full site (whose moment
+        is the plain latest modification), each held-back state's moment is kept at least a
+        minute before the next one's, so every change of the items moves Last-Modified and ETag
+        forward, and If-Modified-Since never gets a 304 for a feed that changed.
+        """
+        if not held:
+            items = self.newest_first(members, 1)
+            return max((self.modified(i) for i in items), default=SITE_NOW_UTC)
+        full = [*members[-PAGE_SIZE:], *held]
+        moments = [self._modified(i) for i in full]
+        moment = max(moments[-PAGE_SIZE:], default=SITE_NOW_UTC)
+        for cut in range(len(full) - 1, len(full) - len(held) - 1, -1):
+            # The feed before held-back member full[cut] is published.
+            own = max(moments[max(0, cut - PAGE_SIZE) : cut], default=SITE_NOW_UTC)
+            moment = min(own, moment - timedelta(minutes=1))
+        return moment
 
     def page_count(self, total: int) -> int:
         """Number of listing pages for a number of articles."""

@@ -766,11 +766,17 @@ def _not_found(view: _Site) -> Response:
 # ---------------------------------------------------------------------------- feeds
 
 
-def _feed(view: _Site, members: list[int] | range, title: str, self_url: str) -> Response:
+def _feed(
+    view: _Site,
+    members: list[int] | range,
+    title: str,
+    self_url: str,
+    held: list[int] | range = (),
+) -> Response:
     site = view.site
     items = site.newest_first(members, 1)
     articles = [site.article(i) for i in items]
-    newest = max((a.modified for a in articles), default=SITE_NOW_UTC)
+    newest = site.feed_modified(members, held)
     entries = []
     for article in articles:
         categories = "".join(
@@ -914,7 +920,8 @@ def _route_feed(view: _Site, match: re.Match[str]) -> Response | None:
     site = view.site
     if not site.feed:
         return None
-    return _feed(view, range(site.articles), SITE_NAME, f"{view.root}/feed/")
+    held = range(site.articles, site.total_articles)
+    return _feed(view, range(site.articles), SITE_NAME, f"{view.root}/feed/", held)
 
 
 def _route_category_feed(view: _Site, match: re.Match[str]) -> Response | None:
@@ -922,9 +929,13 @@ def _route_category_feed(view: _Site, match: re.Match[str]) -> Response | None:
     found = _category_members(site, match.group("slug"))
     if not site.feed or found is None:
         return None
-    name, _, members = found
+    name, position, members = found
     url = f"{view.root}/category/{match.group('slug')}/feed/"
-    return _feed(view, members, f"{name} Archieven - {SITE_NAME}", url)
+    if position < len(REGIONS):
+        held = site.held_region_members[position]
+    else:
+        held = site.held_topic_members[position - len(REGIONS)]
+    return _feed(view, members, f"{name} Archieven - {SITE_NAME}", url, held)
 
 
 def _route_tag_feed(view: _Site, match: re.Match[str]) -> Response | None:
@@ -934,7 +945,11 @@ def _route_tag_feed(view: _Site, match: re.Match[str]) -> Response | None:
         return None
     url = f"{view.root}/tag/{match.group('slug')}/feed/"
     return _feed(
-        view, site.tag_members[position], f"{site.tag_names[position]} Archieven - {SITE_NAME}", url
+        view,
+        site.tag_members[position],
+        f"{site.tag_names[position]} Archieven - {SITE_NAME}",
+        url,
+        site.held_tag_members[position],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
@@ -12,16 +13,37 @@ from demosite.content import DemoSite
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One answered request: what was asked, the validators it carried, the status it got."""
+
+    method: str
+    path: str
+    status: int
+    if_none_match: str | None
+    if_modified_since: str | None
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the request carried a validator (If-None-Match or If-Modified-Since)."""
+        return self.if_none_match is not None or self.if_modified_since is not None
+
+
 class _DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
 
     def __init__(
-        self, address: tuple[str, int], site: DemoSite, request_log: list[str] | None
+        self,
+        address: tuple[str, int],
+        site: DemoSite,
+        request_log: list[str] | None,
+        request_details: list[LoggedRequest] | None = None,
     ) -> None:
         self.site = site
         self.request_log = request_log
+        self.request_details = request_details
         self.log_lock = threading.Lock()
         super().__init__(address, _DemoRequestHandler)
 
@@ -43,6 +65,20 @@ class _DemoRequestHandler(BaseHTTPRequestHandler):
         """Answer a HEAD request."""
         self._answer(send_body=False)
 
+    def _log_details(self, status: int) -> None:
+        server = self.server
+        if server.request_details is None:
+            return
+        entry = LoggedRequest(
+            method=self.command,
+            path=self.path,
+            status=status,
+            if_none_match=self.headers.get("If-None-Match"),
+            if_modified_since=self.headers.get("If-Modified-Since"),
+        )
+        with server.log_lock:
+            server.request_details.append(entry)
+
     def _answer(self, *, send_body: bool) -> None:
         server = self.server
         if server.request_log is not None:
@@ -50,6 +86,7 @@ class _DemoRequestHandler(BaseHTTPRequestHandler):
                 server.request_log.append(self.path)
         host = self.headers.get("Host") or "{}:{}".format(*server.server_address[:2])
         status, headers, body = server.site.render(self.path, host, self.headers)
+        self._log_details(status)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -74,6 +111,19 @@ class RunningServer:
         self.port = int(httpd.server_address[1])
         self.url = f"http://{self.host}:{self.port}"
         self.request_log: list[str] = httpd.request_log if httpd.request_log is not None else []
+        # With log_requests: every answered request with its status and validators, in order.
+        self.request_details: list[LoggedRequest] = (
+            httpd.request_details if httpd.request_details is not None else []
+        )
+
+    def swap_site(self, site: DemoSite) -> None:
+        """Serve another site from now on, at the same address.
+
+        E.g. the same site with its held-back articles published, for a re-crawl; requests
+        already being answered finish with the old site.
+        """
+        self._httpd.site = site
+        self.site = site
 
     def close(self) -> None:
         """Stop serving and release the port."""
@@ -94,14 +144,21 @@ class RunningServer:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<RunningServer {self.url} articles={self.site.articles}>"
+        held = f" hold_back={self.site.hold_back}" if self.site.hold_back else ""
+        return f"<RunningServer {self.url} articles={self.site.articles}{held}>"
 
 
 def serve_demo_site(
     site: DemoSite, host: str = "127.0.0.1", port: int = 0, *, log_requests: bool = False
 ) -> RunningServer:
-    """Start serving a demo site in a daemon thread; port 0 picks a free port."""
-    httpd = _DemoHTTPServer((host, port), site, [] if log_requests else None)
+    """Start serving a demo site in a daemon thread; port 0 picks a free port.
+
+    With ``log_requests``, ``request_log`` lists every requested path as it arrives and
+    ``request_details`` every answer (``LoggedRequest``: method, path, status, validators).
+    """
+    httpd = _DemoHTTPServer(
+        (host, port), site, [] if log_requests else None, [] if log_requests else None
+    )
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="demosite", daemon=True
     )
