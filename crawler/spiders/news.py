@@ -346,6 +346,9 @@ class NewsSpider(Spider):
     def parse_page(self, response: Response) -> Iterator[Request | FetchedPage | NotModified]:
         self._count_page()
         self._learn_redirects(response)
+        meta = response.meta if response.request is not None else {}
+        if refuted := meta.get("rewrite_refuted"):
+            self.redirects.unlearn(response.request.url, refuted)
         if response.status == 304:  # a conditional revisit: the archived version is current
             yield NotModified(url=response.url, fetch=fetch_state(response))
             return
@@ -605,12 +608,12 @@ class NewsSpider(Spider):
         if failure.check(HttpError):
             response = failure.value.response
             if request.meta.get("rewritten_from") and response.status in (404, 410):
-                # A learned redirect rule that does not hold for this link: ask as linked.
-                self.redirects.unlearn(request.meta["rewritten_from"], request.url)
+                # Rewritten by a learned redirect rule and not found: ask as linked. Only if the
+                # link as linked leads to a page is the rule wrong for this site (parse_page).
+                meta = {k: v for k, v in request.meta.items() if k != "rewritten_from"}
+                meta["rewrite_refuted"] = request.url
                 yield request.replace(
-                    url=request.meta["rewritten_from"],
-                    meta={k: v for k, v in request.meta.items() if k != "rewritten_from"},
-                    dont_filter=True,
+                    url=request.meta["rewritten_from"], meta=meta, dont_filter=True
                 )
                 return
             if request.meta.get("request_kind") == "sitemap":
