@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import trafilatura
 
@@ -126,16 +126,29 @@ DATE_SOURCES = (
 )
 
 
-# Listing URL shapes of WordPress and most CMSs, used for the crawler's link heuristics.
+# Listing URL shapes of WordPress and most CMSs, used for the crawler's link heuristics: each
+# alternative names whole path segments, so that an article's slug ("/tagged-in-antwerp/") never
+# matches. A section's own root ("/posts/") cannot be told from its URL.
 _LISTING_PATH_RE = re.compile(
-    r"/(?:category|categorie|tag|tags|author|auteur|topics?|feed|rss|wp-json|wp-admin|"
+    # taxonomies, authors, feeds, search (WordPress, Ghost; Hugo's, Jekyll's /tags/, /categories/)
+    r"/(?:category|categorie|categories|tag|tags|author|auteur|topics?|feed|rss|wp-json|wp-admin|"
     r"search|zoeken)(?:/|$)"
-    r"|/page/\d+/?$"
+    # paginators: /page/2/ (WordPress, Hugo, Ghost), /page2/ (Jekyll)
+    r"|/page/?\d+/?$"
+    # Hugo's series taxonomy and its terms; Jekyll's and Hugo's archive page (not /archives/123,
+    # a WordPress post)
+    r"|/series(?:/[^/]+)?/?$"
+    r"|/archives?/?$"
+    # Drupal's taxonomy term pages
+    r"|/taxonomy/term/\d+(?:/|$)"
+    # date archives
     r"|^/(?:19|20)\d{2}/?$"
     r"|^/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/?$"
     r"|/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/?$",
     re.I,
 )
+
+_LISTING_QUERY_RE = re.compile(r"(?:^|&)(?:s|q|search|paged|cat|tag|author|feed)=", re.I)
 
 
 def looks_like_listing_url(url: str) -> bool:
@@ -148,7 +161,11 @@ def looks_like_listing_url(url: str) -> bool:
     if _LISTING_PATH_RE.search(path):
         return True
     query = parts.query.lower()
-    return bool(re.search(r"(?:^|&)(?:s|q|search|paged|cat|tag|author|feed)=", query))
+    if _LISTING_QUERY_RE.search(query):
+        return True
+    # Drupal's pagers: ?page=2 alone (beside tracking); an article's own ?id=…&page=2 is no listing
+    names = [(name, value) for name, value in parse_qsl(query) if not name.startswith("utm_")]
+    return len(names) == 1 and names[0][0] == "page" and names[0][1].isdigit()
 
 
 def extract_article(
