@@ -248,7 +248,8 @@ def m012_crawl_request_costs(db: Database) -> None:
 
 @migrations()
 def m013_url_aliases_and_discovery_state(db: Database) -> None:
-    """URLs that lead to a known page (redirects, canonical links), and what each fetched URL was.
+    """URLs that lead to a known page (redirects, canonical links), what each fetched URL was,
+    and the ledger columns of request-saving decisions.
 
     `url_aliases` lets a re-crawl recognise a known page under any of its URLs; the new
     `url_state` columns keep sitemaps' and feeds' state: their kind, a content hash (to notice a
@@ -262,6 +263,13 @@ def m013_url_aliases_and_discovery_state(db: Database) -> None:
     for name, kind in {"kind": str, "content_hash": str, "lastmod_trusted": int}.items():
         if name not in existing:
             db["url_state"].add_column(name, kind)
+    # The crawl ledger's counts of what the yield rules did (README, "How a crawl spends its
+    # requests"): articles that moved to a new URL, listings stopped or left unfetched, sitemap
+    # indexes whose lastmod was found untrue.
+    ledger = {row[1] for row in db.execute("PRAGMA table_xinfo(crawls)").fetchall()}
+    for name in ("articles_moved", "listings_stopped", "listings_skipped", "lastmod_untrusted"):
+        if name not in ledger:
+            db["crawls"].add_column(name, int)
 
 
 class ArchiveError(Exception):

@@ -7,11 +7,14 @@ always the newest version. A re-crawl that finds the same content adds nothing.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
 
 # A correction notice in a Flemish article: "Rechtzetting: ...", "Update: ...", "Correctie - ...",
 # "Naschrift: ...", or the phrase that announces a fixed error.
@@ -100,3 +103,37 @@ def versions_of(db: Database, url: str) -> list[dict[str, Any]]:
     cursor = db.execute(sql, [url])
     columns = [description[0] for description in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def move_articles(db: Database, moves: Iterable[tuple[str, str]], moved_at: str) -> int:
+    """Follow articles whose URL moved for good (a changed slug answering 301); returns how many.
+
+    The archive keeps one row per article, under its current URL: a row under the old URL is
+    renamed, or, when the new URL already has its own row, merged into it (its versions are
+    kept and attached to the new row). The old URL is remembered in `url_aliases`.
+    """
+    moved = 0
+    with db.atomic():
+        for old, new in moves:
+            if old == new:
+                continue
+            ids = _article_ids(db, [old, new])
+            if old not in ids:
+                continue
+            if new in ids:
+                db.execute(
+                    "UPDATE article_versions SET article_id = ? WHERE article_id = ?",
+                    [ids[new], ids[old]],
+                )
+                db.execute("DELETE FROM articles WHERE id = ?", [ids[old]])
+            else:
+                db.execute("UPDATE articles SET url = ? WHERE id = ?", [new, ids[old]])
+            db.execute(
+                "INSERT INTO url_aliases (alias, url, learned_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(alias) DO UPDATE SET url = excluded.url, "
+                "learned_at = excluded.learned_at",
+                [old, new, moved_at],
+            )
+            logger.info("Article moved from %s to %s: kept as one row", old, new)
+            moved += 1
+    return moved

@@ -96,6 +96,8 @@ class Sequence:
     yielded: int = 0
     released: bool = False
     stopped: bool = False
+    primary: bool = False
+    page_link: bool = False  # a held link to a page no listing named (frontier.add)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Family:
     """The sequences of one kind; sampled before they are walked."""
 
     shape: str
+    sample: int = DEFAULT_SAMPLE
     pending: list[Sequence] = field(default_factory=list)
     released: list[Sequence] = field(default_factory=list)
     state: str = "new"  # new → sampling → productive | redundant
@@ -123,21 +126,30 @@ class ListingFrontier:
         self.primary: list[Sequence] = []
         self.sampling: Family | None = None
         self.skipped_sequences = 0
+        self.stopped_sequences = 0
         self.redundant_families: list[str] = []
 
     # --- what the crawl finds ---
 
-    def add(self, url: str, *, primary: bool = False) -> None:
-        """A listing URL found in a page (or a start URL, `primary`): held, not yet requested."""
+    def add(self, url: str, *, primary: bool = False, page_link: bool = False) -> None:
+        """A listing URL found in a page (or a start URL, `primary`): held, not yet requested.
+
+        `page_link`: not a listing by its URL, but a link no listing named (a menu entry, a link
+        in an article's text); its family is judged on one page only.
+        """
         where = listing_page(url)
         sequence = self.sequences.get(where.sequence)
         if sequence is None:
-            sequence = Sequence(where.sequence, where.family)
+            sequence = Sequence(where.sequence, where.family, primary=primary, page_link=page_link)
             self.sequences[where.sequence] = sequence
             if primary:
                 self.primary.append(sequence)
             else:
-                family = self.families.setdefault(where.family, Family(where.family))
+                shape = where.family + (" (page links)" if page_link else "")
+                family = self.families.get(shape)
+                if family is None:
+                    family = Family(shape, sample=1 if page_link else self.sample)
+                    self.families[shape] = family
                 if family.state == "redundant":
                     self.skipped_sequences += 1
                 family.pending.append(sequence)
@@ -146,10 +158,33 @@ class ListingFrontier:
         sequence.pages.setdefault(where.number, url)
 
     def knows(self, url: str) -> bool:
-        """Whether `url` is a page of a sequence the frontier holds or walks."""
+        """Whether `url` is a page of a listing the frontier holds or walks (not a held page
+        link: a sitemap, feed or listing may still name that one as an article candidate)."""
         where = listing_page(url)
         sequence = self.sequences.get(where.sequence)
-        return sequence is not None and where.number in sequence.pages
+        return (
+            sequence is not None
+            and where.number in sequence.pages
+            and not (sequence.page_link and len(sequence.pages) == 1)
+        )
+
+    def claim(self, url: str) -> bool:
+        """A held page link that a sitemap, feed or listing names after all: it is requested
+        now, as an article candidate, and no longer held. True if it was held."""
+        where = listing_page(url)
+        sequence = self.sequences.get(where.sequence)
+        if sequence is None or not sequence.page_link or sequence.released:
+            return False
+        del self.sequences[where.sequence]
+        for family in self.families.values():
+            if sequence in family.pending:
+                family.pending.remove(sequence)
+        return True
+
+    def is_paginated(self, url: str) -> bool:
+        """Whether `url` belongs to a sequence with more than one known page."""
+        sequence = self.sequences.get(listing_page(url).sequence)
+        return sequence is not None and len(sequence.pages) > 1
 
     def has_sequence(self, url: str) -> bool:
         """Whether `url` is a page of a sequence the frontier knows (a listing with pages)."""
@@ -170,14 +205,21 @@ class ListingFrontier:
             sequence.barren_in_a_row = 0
         else:
             sequence.barren_in_a_row += 1
-        if sequence.barren_in_a_row >= self.patience:
+        # A sampled listing whose first page names nothing new is not paged: the start page's
+        # sequence gets its full patience (its first page may hold only sticky posts).
+        patience = self.patience if sequence.primary or sequence.yielded else 1
+        if sequence.barren_in_a_row >= patience:
             if not sequence.stopped:
                 sequence.stopped = True
-                logger.debug(
-                    "Listing %s: %d pages in a row without new articles, not paged further",
-                    sequence.first_url,
-                    sequence.barren_in_a_row,
-                )
+                if len(sequence.pages) > len(sequence.requested):
+                    self.stopped_sequences += 1
+                    logger.info(
+                        "Listing %s: %d pages in a row without new articles; its other %d "
+                        "known pages not fetched",
+                        sequence.first_url,
+                        sequence.barren_in_a_row,
+                        len(sequence.pages) - len(sequence.requested),
+                    )
             return []
         later = [n for n in sequence.pages if n > where.number and n not in sequence.requested]
         if not later:
@@ -205,7 +247,7 @@ class ListingFrontier:
         family = min(candidates, key=lambda f: len(f.pending))
         family.state = "sampling"
         self.sampling = family
-        return self._release_from(family, self.sample)
+        return self._release_from(family, min(family.sample, self.sample))
 
     def _release_primary(self) -> list[str]:
         urls = []
@@ -252,6 +294,7 @@ class ListingFrontier:
         return {
             "sequences": len(self.sequences),
             "sequences_skipped": self.skipped_sequences,
+            "sequences_stopped": self.stopped_sequences,
             "families_redundant": len(self.redundant_families),
         }
 

@@ -46,6 +46,9 @@ REVISIT_SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
     (timedelta(days=365), timedelta(days=30)),
 )
 OLD_ARTICLE_INTERVAL = timedelta(days=180)
+# A page that was not an article (a static page, a list that no URL shape gave away) is
+# looked at again after this long.
+NOT_ARTICLE_INTERVAL = timedelta(days=30)
 # Revisits of articles of the same age are spread over this share of their interval, so that
 # a year's worth of old articles does not fall due in one crawl.
 REVISIT_SPREAD = 0.2
@@ -103,6 +106,8 @@ class UrlState:
         fetched = parse_moment(self.last_fetched)
         if fetched is None:
             return True
+        if self.kind == "page":
+            return now - fetched >= NOT_ARTICLE_INTERVAL
         reference = self.reference_moment() or fetched
         interval = revisit_interval(max(now - reference, timedelta(0)))
         # Spread by a stable per-URL share, so equal ages do not all fall due together.
@@ -179,7 +184,7 @@ class RevisitPlanner:
         self.aliases = aliases or {}
         self.now = now or datetime.now(UTC)
         self.crawler = crawler
-        self.skipped: set[str] = set()
+        self.skipped: dict[str, str] = {}  # URL → the stats key it was counted under
         self.revisited: set[str] = set()
 
     @classmethod
@@ -249,19 +254,20 @@ class RevisitPlanner:
         if url in self.revisited:
             return None  # already requested in this crawl (found again in another listing)
         if not state.announced_change(evidence or {}) and not state.is_due(self.now):
-            self._skip(url, "newsarchive/incremental/skipped")
+            # pages that were not articles are counted apart from unchanged articles
+            page = state.kind == "page"
+            self._skip(url, f"newsarchive/incremental/skipped{'_pages' if page else ''}")
             return None
         self.revisited.add(url)
         if url in self.skipped:
             # Skipped when found without news of a change; now a sitemap or feed announces one.
-            self.skipped.discard(url)
-            self._count("newsarchive/incremental/skipped", -1)
+            self._count(self.skipped.pop(url), -1)
         self._count("newsarchive/incremental/revisited")
         return {"headers": state.conditional_headers(), "meta": {"handle_httpstatus_list": [304]}}
 
     def _skip(self, url: str, key: str) -> None:
         if url not in self.skipped:
-            self.skipped.add(url)
+            self.skipped[url] = key
             self._count(key)
 
     def _count(self, key: str, count: int = 1) -> None:

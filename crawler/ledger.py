@@ -109,4 +109,9 @@ def ledger_counts(stats: dict[str, Any]) -> dict[str, int]:
         "requests": requests["total"],
         **{f"requests_{kind}": requests[kind] for kind in REQUEST_KINDS},
         "traps_cut": stat(TRAPS_CUT_STAT),
+        # what the yield rules decided (crawler/frontier.py)
+        "articles_moved": stat("newsarchive/articles/moved"),
+        "listings_stopped": stat("newsarchive/listings/sequences_stopped"),
+        "listings_skipped": stat("newsarchive/listings/sequences_skipped"),
+        "lastmod_untrusted": stat("newsarchive/discovery/lastmod_untrusted"),
     }

@@ -10,3 +10,7 @@ robots_fetched = object()
 
 # Sent by the extraction pipeline with url= and is_article= once a page's extraction is decided.
 page_extracted = object()
+
+# Sent by the spider with old= and new= when a URL answered a permanent redirect (301, 308): an
+# article archived under the old URL has moved (a changed slug) and keeps one row.
+url_moved = object()

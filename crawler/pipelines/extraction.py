@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider
 from scrapy.exceptions import DropItem
 
-from crawler.items import FetchedPage
+from crawler.items import FetchedPage, FetchRecord
 from crawler.signals import crawl_error, page_extracted
 from crawler.workers import ExtractionPool
 
@@ -60,7 +60,9 @@ class ExtractionPipeline:
             return {**(outcome.record or {}), **(item.warc or {}), "fetch": item.fetch}
         if outcome.kind == "not_article":
             self.stats.inc_value("newsarchive/not_article")
-            raise DropItem(f"not an article: {outcome.reason}: {item.url}", log_level="DEBUG")
+            logger.debug("Not an article: %s: %s", outcome.reason, item.url)
+            # Remembered, so that later crawls do not fetch it again until it is due.
+            return FetchRecord(url=item.url, fetch={**(item.fetch or {}), "kind": "page"})
         self.stats.inc_value("newsarchive/extraction/failed")
         self.stats.inc_value(f"newsarchive/extraction/{outcome.kind}")
         self.crawler.signals.send_catch_log(

@@ -11,8 +11,10 @@ from scrapy import Spider
 from twisted.internet.task import LoopingCall
 
 from archive.db import SaveCounts, open_archive, save_articles, utc_now
+from archive.revisions import move_articles
 from archive.url_state import record_fetches
 from crawler.items import FetchRecord
+from crawler.signals import url_moved
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -35,6 +37,8 @@ class StoragePipeline:
         self.batch: list[dict[str, Any]] = []
         # How sitemaps and feeds were fetched: kept for the next crawl's conditional requests.
         self.fetch_records: list[dict[str, Any]] = []
+        # URLs that answered a permanent redirect: an article stored under one has moved.
+        self.moves: list[tuple[str, str]] = []
         self.last_flush = time.monotonic()
         self.db: Database | None = None
         self.site: str | None = None
@@ -44,7 +48,12 @@ class StoragePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.url_moved, signal=url_moved)
+        return pipeline
+
+    def url_moved(self, old: str, new: str) -> None:
+        self.moves.append((old, new))
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
@@ -84,6 +93,11 @@ class StoragePipeline:
             records, self.fetch_records = self.fetch_records, []
             with self.db.atomic():
                 record_fetches(self.db, records, utc_now())
+        if self.moves:
+            # before the batch: a moved article's new capture then updates its one row
+            moves, self.moves = self.moves, []
+            moved = move_articles(self.db, moves, utc_now())
+            self.crawler.stats.inc_value("newsarchive/articles/moved", moved)
         if not self.batch:
             return
         batch, self.batch = self.batch, []

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,7 +53,7 @@ from crawler.middlewares import OutOfScope
 from crawler.profiles import SiteProfile, load_profile, profile_for_url
 from crawler.redirects import RedirectMemory, slash_twin
 from crawler.scope import SiteScope, TrapGuard, normalize_link, url_pattern
-from crawler.signals import crawl_error, page_extracted, robots_fetched
+from crawler.signals import crawl_error, page_extracted, robots_fetched, url_moved
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,15 @@ HTML_TYPES = re.compile(r"\s*(text/html|application/xhtml\+xml)\b", re.IGNORECAS
 COMMENT_FEED = re.compile(r"comment|reactie|kommentar|commentaire", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 ABSOLUTE_HTTP = ("http://", "https://")
+# Where a site's menus are: links found only there are sampled, not all fetched. Headers and
+# footers inside an article or the main region (a teaser's entry header) are not menus.
+MENU_LINKS = (
+    "//a[not(ancestor::article) and not(ancestor::main)]"
+    "[ancestor::header or ancestor::footer"
+    " or ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' menu ')]"
+    " or ancestor::*[contains(@id, 'menu')]"
+    " or ancestor::*[contains(@class, 'wp-block-navigation')]]/@href"
+)
 
 # What `_follow` made of a link.
 NEW_CANDIDATE = "new"
@@ -130,6 +140,8 @@ class NewsSpider(Spider):
         # same menu, tag and related-post links; turning each repeat into a Request only for the
         # scheduler's duplicate filter to drop it was most of a link-heavy crawl's work.
         self.links_done: set[str] = set()
+        # Article candidates a sitemap or a listing named: a listing yields only what is not here.
+        self.listed: set[str] = set()
         self.listings = ListingFrontier()
         self.traps = TrapCutter()
         self.redirects = RedirectMemory()
@@ -299,6 +311,7 @@ class NewsSpider(Spider):
                 evidence = {"sitemap_lastmod": link.date} if link.date else {}
                 if untrusted:
                     evidence = {"sitemap_date": link.date} if link.date else {}
+                self.listed.add(link.url)
                 yield from self._follow(link.url, evidence=evidence, source="sitemap")
                 if not looks_like_listing_url(link.url):
                     self.sitemap_articles += 1
@@ -368,22 +381,40 @@ class NewsSpider(Spider):
             yield from self._advertised_feeds(response)
         new_candidates = new_outside = 0
         pattern = url_pattern(url)
+        # Links of a listing (or of a page released like one) are what it yields. Links in an
+        # article's text or sidebar that no listing names are mostly static pages: they wait,
+        # and are sampled by yield once the listings are done.
+        from_listing = (
+            is_start_page or looks_like_listing_url(url) or self.listings.has_sequence(url)
+        )
         if "links" in self.routes:
-            for href in response.css("a::attr(href)").getall():
-                href = href.strip()
+            hrefs = [href.strip() for href in response.css("a::attr(href)").getall()]
+            # Links only in the site's menus (header, footer, menu blocks) lead to the same
+            # pages from every page: about, contact, static pages. They are held and sampled
+            # like a listing family, instead of each costing a request as an article candidate.
+            in_menus = Counter(href.strip() for href in response.xpath(MENU_LINKS).getall())
+            in_body = Counter(hrefs) - in_menus
+            for href in hrefs:
                 link = href if href.startswith(ABSOLUTE_HTTP) else response.urljoin(href)
                 if link in self.links_done:
                     continue
-                outcome = yield from self._follow(link, from_page=True)
+                outcome = yield from self._follow(
+                    link, from_page=True, hold=href not in in_body or not from_listing
+                )
+                if from_listing:
+                    new_candidates += self._listed_first_here(link)
                 if outcome == NEW_CANDIDATE:
-                    new_candidates += 1
+                    if not from_listing:
+                        new_candidates += 1
                     new_outside += url_pattern(link) != pattern
         walked = is_start_page or self.listings.has_sequence(url)
-        listing = walked or looks_like_listing_url(url)
+        # a page with pages of its own is a listing; a held menu page may still be an article
+        listing = is_start_page or looks_like_listing_url(url) or self.listings.is_paginated(url)
         if walked:
             self.listings.add(url, primary=is_start_page)
             for next_url in self.listings.parsed(url, new_candidates):
                 yield self._listing_request(next_url)
+            self._record_listing_stats()
         if cut := self.traps.fetched(
             url, yielded_outside=new_outside > 0, awaiting_extraction=not listing
         ):
@@ -431,6 +462,7 @@ class NewsSpider(Spider):
         evidence: dict[str, str] | None = None,
         *,
         from_page: bool = False,
+        hold: bool = False,
         source: str = "page",
     ) -> Iterator[Request]:
         """Request a link if it may yield something new; returns what it was (NEW_CANDIDATE …)."""
@@ -463,10 +495,16 @@ class NewsSpider(Spider):
                 self._report(link, None, f"possible spider trap: over {limit} links like this one")
             self.links_done.update((url, link))  # a pattern's count never goes down
             return NOTHING_NEW
-        if looks_like_listing_url(link) or self.listings.knows(link):
+        known_to_archive = self.revisits is not None and self.revisits.known_as(link) is not None
+        if not hold:
+            self.listings.claim(link)  # held before as a page link; now a real candidate
+        listing = looks_like_listing_url(link) or self.listings.knows(link)
+        if listing or (hold and not known_to_archive):
             # Held until the crawl is idle, and walked by what it yields (crawler/frontier.py).
-            self.listings.add(link)
-            self.links_done.update((url, link))
+            self.listings.add(link, page_link=not listing)
+            if listing:
+                # not a held page link: a sitemap, feed or listing may still claim one of those
+                self.links_done.update((url, link))
             return HELD_LISTING
         revisit: dict[str, Any] = {}
         if self.revisits is not None:
@@ -502,6 +540,29 @@ class NewsSpider(Spider):
             meta=meta,
         )
         return NOTHING_NEW if revisit else NEW_CANDIDATE
+
+    def _listed_first_here(self, url: str) -> bool:
+        """Whether a listing's link names an article candidate that neither the archive nor a
+        sitemap or another listing named before: what a listing yields.
+
+        Feeds do not count: they name the newest articles, which are also on a listing's first
+        pages, and a first crawl must still page through to the oldest.
+        """
+        link = normalize_link(
+            url,
+            max_query_page=self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500),
+            max_path_depth=self.settings.getint("NEWSARCHIVE_MAX_PATH_DEPTH", 12),
+        )
+        if link is None or not self.scope.allows(link):
+            return False
+        link = self.redirects.resolve(link)
+        if looks_like_listing_url(link) or self.listings.knows(link):
+            return False
+        twin = slash_twin(link)
+        if link in self.listed or (twin and twin in self.listed):
+            return False
+        self.listed.add(link)
+        return not (self.revisits is not None and self.revisits.known_as(link))
 
     def _listing_request(self, url: str) -> Request:
         self.links_done.add(url)
@@ -571,6 +632,8 @@ class NewsSpider(Spider):
         reasons = meta.get("redirect_reasons") or []
         for source, reason in zip(chain, reasons, strict=False):
             self.links_done.add(source)
+            if reason in (301, 308):
+                self.crawler.signals.send_catch_log(url_moved, old=source, new=response.url)
             if self.redirects.learn(source, response.url, permanent=reason in (301, 308)):
                 logger.info(
                     "%s redirects the same way every time (%s): later links go straight there",
@@ -597,10 +660,19 @@ class NewsSpider(Spider):
         self.crawler.signals.send_catch_log(crawl_error, url=url, status=status, reason=reason)
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
-        """A redirect to a URL already crawled in this chain is a loop: record it."""
+        """A redirect to a URL already crawled in this chain is a loop: record it. A redirect
+        to a URL requested already (a changed slug whose new URL the sitemap also lists) still
+        tells where the old URL went."""
         chain = request.meta.get("redirect_urls") or []
         if request.url in chain:
             self._report(chain[0], None, f"redirect loop: {' -> '.join([*chain, request.url])}")
+            return
+        reasons = request.meta.get("redirect_reasons") or []
+        for source, reason in zip(chain, reasons, strict=False):
+            self.links_done.add(source)
+            if reason in (301, 308):
+                self.redirects.learn(source, request.url, permanent=True)
+                self.crawler.signals.send_catch_log(url_moved, old=source, new=request.url)
 
     def on_error(self, failure: Failure) -> Iterator[Request]:
         """Log and record a failed request; a probe for an optional route that 404s is no error."""
