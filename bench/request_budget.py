@@ -70,6 +70,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from crawler.costs import REQUEST_KINDS  # noqa: E402
 from demosite import DemoSite, serve_demo_site  # noqa: E402
 from demosite.server import LoggedRequest  # noqa: E402
 
@@ -81,17 +82,8 @@ HELD_BACK = 10
 REAL_SITE_ARTICLES = 40_000
 SECONDS_PER_REQUEST = 1.5
 QUICK_ARTICLES = 200
-KINDS = (
-    "robots",
-    "sitemap",
-    "feed",
-    "listing",
-    "article",
-    "revisit",
-    "redirect",
-    "error",
-    "other",
-)
+# The crawler's own kinds, and "other" for what the server cannot place (a static page).
+KINDS = (*REQUEST_KINDS, "other")
 DEMO_VARIANTS: dict[str, dict[str, object]] = {
     "demo": {},
     "demo-no-sitemap": {"sitemap": False},
