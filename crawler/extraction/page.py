@@ -792,8 +792,8 @@ def _is_home_url(url: str) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    if parts.path.lower() not in HOME_PATHS:
-        return False
+    if not parts.netloc or parts.path.lower() not in HOME_PATHS:
+        return False  # no host: where the page stood is unknown
     names = (name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True))
     return all(name in HOME_QUERY_NAMES or name.startswith("utm_") for name in names)
 
