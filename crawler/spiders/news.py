@@ -468,16 +468,10 @@ class NewsSpider(Spider):
         """Request a link if it may yield something new; returns what it was (NEW_CANDIDATE …)."""
         if url in self.links_done:
             return NOTHING_NEW
-        link = normalize_link(
-            url,
-            max_query_page=self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500),
-            max_path_depth=self.settings.getint("NEWSARCHIVE_MAX_PATH_DEPTH", 12),
-        )
-        if link is None or not self.scope.allows(link):
+        link = self._target(url)
+        if link is None:
             self.links_done.add(url)
             return NOTHING_NEW
-        # A link the site is known to redirect: go to where it leads, in one request.
-        link = self.redirects.resolve(link)
         if link in self.links_done or slash_twin(link) in self.links_done:
             # the same page with or without its trailing slash was requested already
             self.links_done.add(url)
@@ -495,11 +489,11 @@ class NewsSpider(Spider):
                 self._report(link, None, f"possible spider trap: over {limit} links like this one")
             self.links_done.update((url, link))  # a pattern's count never goes down
             return NOTHING_NEW
-        known_to_archive = self.revisits is not None and self.revisits.known_as(link) is not None
+        known = self.revisits.known_as(link) if self.revisits is not None else None
         if not hold:
             self.listings.claim(link)  # held before as a page link; now a real candidate
         listing = looks_like_listing_url(link) or self.listings.knows(link)
-        if listing or (hold and not known_to_archive):
+        if listing or (hold and known is None):
             # Held until the crawl is idle, and walked by what it yields (crawler/frontier.py).
             self.listings.add(link, page_link=not listing)
             if listing:
@@ -508,7 +502,6 @@ class NewsSpider(Spider):
             return HELD_LISTING
         revisit: dict[str, Any] = {}
         if self.revisits is not None:
-            known = self.revisits.known_as(link)
             if known is not None and known != link:
                 self.links_done.add(link)
                 link = known  # the archive knows this page under another URL
@@ -541,6 +534,18 @@ class NewsSpider(Spider):
         )
         return NOTHING_NEW if revisit else NEW_CANDIDATE
 
+    def _target(self, url: str) -> str | None:
+        """The URL to request for a link (normalised, and where the site is known to redirect
+        it), or None when the link is not worth following or leaves the site."""
+        link = normalize_link(
+            url,
+            max_query_page=self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500),
+            max_path_depth=self.settings.getint("NEWSARCHIVE_MAX_PATH_DEPTH", 12),
+        )
+        if link is None or not self.scope.allows(link):
+            return None
+        return self.redirects.resolve(link)
+
     def _listed_first_here(self, url: str) -> bool:
         """Whether a listing's link names an article candidate that neither the archive nor a
         sitemap or another listing named before: what a listing yields.
@@ -548,15 +553,8 @@ class NewsSpider(Spider):
         Feeds do not count: they name the newest articles, which are also on a listing's first
         pages, and a first crawl must still page through to the oldest.
         """
-        link = normalize_link(
-            url,
-            max_query_page=self.settings.getint("NEWSARCHIVE_MAX_QUERY_PAGE", 500),
-            max_path_depth=self.settings.getint("NEWSARCHIVE_MAX_PATH_DEPTH", 12),
-        )
-        if link is None or not self.scope.allows(link):
-            return False
-        link = self.redirects.resolve(link)
-        if looks_like_listing_url(link) or self.listings.knows(link):
+        link = self._target(url)
+        if link is None or looks_like_listing_url(link) or self.listings.knows(link):
             return False
         twin = slash_twin(link)
         if link in self.listed or (twin and twin in self.listed):
