@@ -14,7 +14,6 @@ from scrapy.utils.sitemap import Sitemap
 
 logger = logging.getLogger(__name__)
 
-# Where WordPress and the common SEO plugins put their sitemaps, tried when robots.txt names none.
 # Tried one after the other when robots.txt names no sitemap. /sitemap.xml first: most engines
 # write it, and WordPress (core and Yoast SEO) redirect it to their own index.
 WELL_KNOWN_SITEMAPS = ("/sitemap.xml", "/wp-sitemap.xml")

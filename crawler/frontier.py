@@ -83,6 +83,12 @@ def family_of(path: str, query: Iterable[tuple[str, str]] = ()) -> str:
     return text + ("?" + "&".join(keys) if keys else "")
 
 
+def page_link_family(url: str) -> str:
+    """The family of a held page link: its path depth (/*/, /*/*/ …)."""
+    depth = len([segment for segment in urlsplit(url).path.split("/") if segment])
+    return "/" + "*/" * depth + " (page links)"
+
+
 @dataclass
 class Sequence:
     """One listing and its pagination, walked page by page while it yields."""
@@ -145,7 +151,9 @@ class ListingFrontier:
             if primary:
                 self.primary.append(sequence)
             else:
-                shape = where.family + (" (page links)" if page_link else "")
+                # Page links are judged by depth alone: about, contact and the other static
+                # pages of a site are one question, whatever their names.
+                shape = page_link_family(where.sequence) if page_link else where.family
                 family = self.families.get(shape)
                 if family is None:
                     family = Family(shape, sample=1 if page_link else self.sample)

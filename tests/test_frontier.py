@@ -246,3 +246,24 @@ def test_url_twins():
         "http://www.a.test/x",
         "https://a.test/x",
     ]
+
+
+def test_held_page_links_are_judged_by_depth_whatever_their_names():
+    frontier = ListingFrontier(sample=2)
+    frontier.add(f"{SITE}/", primary=True)
+    static = [f"{SITE}/contact/{n}/" for n in range(3)] + [f"{SITE}/fotos/{n}/" for n in range(3)]
+    for url in static:
+        frontier.add(url, page_link=True)
+    fetched = walk(frontier, {}, {})
+    # one sample for all two-segment pages nobody listed; it named nothing new
+    assert fetched == [f"{SITE}/", static[0]]
+    assert frontier.redundant_families == ["/*/*/ (page links)"]
+
+
+def test_a_held_page_link_named_by_a_sitemap_is_claimed_as_a_candidate():
+    frontier = ListingFrontier()
+    frontier.add(f"{SITE}/over-ons/", page_link=True)
+    assert not frontier.knows(f"{SITE}/over-ons/")  # a sitemap or listing may still name it
+    assert frontier.claim(f"{SITE}/over-ons/")
+    assert not frontier.has_sequence(f"{SITE}/over-ons/")
+    assert frontier.release() == []
