@@ -2,66 +2,69 @@
 
 The page is decoded and parsed once with lxml; the main text comes from trafilatura run on that
 tree, the metadata from our own passes over the same tree, steered by the site's profile
-(crawler/sites/*.toml). This module is the public face; the passes live in crawler/extraction/:
+(crawler/sites/*.toml). This module is the public face: extract_article runs the passes, which
+live in crawler/extraction/, in order:
 
 - decoding: bytes to a bounded lxml tree (encodings, binary content, size limits);
-- page: what is read once from the page (metas, JSON-LD, the article's scope, page furniture,
-  selectors) and whether the page is an article at all;
+- page: what is read once from the page (metas, JSON-LD nodes, page furniture, the text around
+  an element), with jsonld (JSON-LD nodes and values) and selectors (profile selectors, fast);
+- listing: whether the page is an article at all (redirect stubs, listings, static pages), and
+  the article's scope; also looks_like_listing_url, the crawler's link heuristic;
 - titles: the headline; metadata: dates, categories, tags, language, image, canonical URL;
-- authors: names from metadata, signatures and bylines; body: the main text and its cleanup.
+- authors: names from metadata, signatures and bylines; body: the main text and its cleanup;
+- common: NotAnArticle and the text, URL and block helpers the passes share.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import trafilatura
 
 from crawler.extraction.authors import (
-    _AuthorFilter,
-    _extract_meta_authors,
-    _remove_byline_blocks,
-    _take_body_authors,
+    AuthorFilter,
+    extract_meta_authors,
+    remove_byline_blocks,
+    take_body_authors,
 )
 from crawler.extraction.body import (
     ALLOWED_BODY_TAGS,
     LARGE_PAGE_ELEMENTS,
     MIN_TEXT_CHARS,
-    _apply_dateline,
-    _content_tree,
-    _has_prose,
-    _place_captions,
-    _remove_boilerplate,
-    _remove_leading_title,
-    _remove_trailing_related,
-    _restore_captions,
-    _run_trafilatura,
+    apply_dateline,
     body_to_html,
     body_to_text,
+    content_tree,
+    has_prose,
+    place_captions,
+    remove_boilerplate,
+    remove_leading_title,
+    remove_trailing_related,
+    restore_captions,
+    run_trafilatura,
 )
 from crawler.extraction.common import NotAnArticle
 from crawler.extraction.decoding import MAX_ELEMENTS, MAX_HTML_BYTES, decode_html, parse_html
+from crawler.extraction.listing import (
+    STATIC_PAGE_REASON,
+    is_static_page,
+    looks_like_listing_url,
+    refuse_non_articles,
+)
 from crawler.extraction.metadata import (
     STRONG_DATE_SOURCES,
-    _canonical_url,
-    _extract_dates,
-    _extract_description,
-    _extract_image,
-    _extract_language,
-    _extract_terms,
+    canonical_url,
+    extract_dates,
+    extract_description,
+    extract_image,
+    extract_language,
+    extract_terms,
 )
-from crawler.extraction.page import (
-    STATIC_PAGE_REASON,
-    _is_static_page,
-    _read_page,
-    _refuse_non_articles,
-)
+from crawler.extraction.page import read_page
 from crawler.extraction.titles import (
-    _extract_title,
-    _site_names,
+    extract_site_names,
+    extract_title,
     headline_agreement,
     headline_text,
     pick_headline,
@@ -126,48 +129,6 @@ DATE_SOURCES = (
 )
 
 
-# Listing URL shapes of WordPress and most CMSs, used for the crawler's link heuristics: each
-# alternative names whole path segments, so that an article's slug ("/tagged-in-antwerp/") never
-# matches. A section's own root ("/posts/") cannot be told from its URL.
-_LISTING_PATH_RE = re.compile(
-    # taxonomies, authors, feeds, search (WordPress, Ghost; Hugo's, Jekyll's /tags/, /categories/)
-    r"/(?:category|categorie|categories|tag|tags|author|auteur|topics?|feed|rss|wp-json|wp-admin|"
-    r"search|zoeken)(?:/|$)"
-    # paginators: /page/2/ (WordPress, Hugo, Ghost), /page2/ (Jekyll)
-    r"|/page/?\d+/?$"
-    # Hugo's series taxonomy and its terms; Jekyll's and Hugo's archive page (not /archives/123,
-    # a WordPress post)
-    r"|/series(?:/[^/]+)?/?$"
-    r"|/archives?/?$"
-    # Drupal's taxonomy term pages
-    r"|/taxonomy/term/\d+(?:/|$)"
-    # date archives
-    r"|^/(?:19|20)\d{2}/?$"
-    r"|^/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/?$"
-    r"|/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/?$",
-    re.I,
-)
-
-_LISTING_QUERY_RE = re.compile(r"(?:^|&)(?:s|q|search|paged|cat|tag|author|feed)=", re.I)
-
-
-def looks_like_listing_url(url: str) -> bool:
-    """True for URLs shaped like listings, feeds, search or admin pages (a link heuristic)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    path = parts.path or "/"
-    if _LISTING_PATH_RE.search(path):
-        return True
-    query = parts.query.lower()
-    if _LISTING_QUERY_RE.search(query):
-        return True
-    # Drupal's pagers: ?page=2 alone (beside tracking); an article's own ?id=…&page=2 is no listing
-    names = [(name, value) for name, value in parse_qsl(query) if not name.startswith("utm_")]
-    return len(names) == 1 and names[0][0] == "page" and names[0][1].isdigit()
-
-
 def extract_article(
     html: bytes | str,
     url: str,
@@ -187,44 +148,56 @@ def extract_article(
             only when the page itself states no date.
     """
     profile = profile or profile_for_url(url)
-    page = _read_page(html, url, profile, declared_encoding)
-    _refuse_non_articles(page)
 
-    site_names = _site_names(page)
-    # the title first: it finds the headline element, whose surroundings may hold the date
-    title = _extract_title(page, site_names)
-    dates = _extract_dates(page, evidence or {})
+    # 1. decode and parse once; redirect stubs and listings stop here, an article gets its scope
+    page = read_page(html, url, profile, declared_encoding)
+    refuse_non_articles(page)
+
+    # 2. the title first: it finds the headline element, whose surroundings may hold the date
+    site_names = extract_site_names(page)
+    title = extract_title(page, site_names)
+
+    # 3. the metadata; a static page without a date of its own may stop here
+    dates = extract_dates(page, evidence or {})
     undated_static_page = (
-        _is_static_page(page.body_classes) and dates.source not in STRONG_DATE_SOURCES
+        is_static_page(page.body_classes) and dates.source not in STRONG_DATE_SOURCES
     )
     if undated_static_page and profile.undated_static_pages == "skip":
         raise NotAnArticle(STATIC_PAGE_REASON)
-    author_filter = _AuthorFilter.for_page(page, site_names)
-    meta_authors = _extract_meta_authors(page, author_filter)
-    categories = _extract_terms(
+    categories = extract_terms(
         page, profile.category_selectors, "articleSection", "article:section"
     )
-    tags = _extract_terms(page, profile.tag_selectors, "keywords", "article:tag")
-    canonical = _canonical_url(page)
+    tags = extract_terms(page, profile.tag_selectors, "keywords", "article:tag")
+    canonical = canonical_url(page)
+    description = extract_description(page)
+    language = extract_language(page)
+    image = extract_image(page, url)
 
-    content = _run_trafilatura(_content_tree(page), url, page.element_count)
+    # 4. the authors the metadata names (a byline in the text, read below, goes first)
+    author_filter = AuthorFilter.for_page(page, site_names)
+    meta_authors = extract_meta_authors(page, author_filter)
+
+    # 5. the main text: trafilatura on the article, its captions put back, page furniture cut
+    content = run_trafilatura(content_tree(page), url, page.element_count)
     if content is None:
         raise NotAnArticle("no main text")
-    _restore_captions(content)
-    _place_captions(content, page.captions)
-    _remove_boilerplate(content, profile.boilerplate_phrases)
-    _remove_leading_title(content, title)
-    _remove_trailing_related(content)
-    # a byline may open the text, before the dateline paragraph
-    authors = _take_body_authors(content, profile, author_filter) or meta_authors
-    _remove_byline_blocks(content, page)
-    place = _apply_dateline(content, profile)
+    restore_captions(content)
+    place_captions(content, page.captions)
+    remove_boilerplate(content, profile.boilerplate_phrases)
+    remove_leading_title(content, title)
+    remove_trailing_related(content)
+
+    # 6. what the text itself says: a byline may open it, before the dateline paragraph
+    authors = take_body_authors(content, profile, author_filter) or meta_authors
+    remove_byline_blocks(content, page)
+    place = apply_dateline(content, profile)
+
+    # 7. the text and the record
     text = body_to_text(content)
     if len(text) < MIN_TEXT_CHARS:
         raise NotAnArticle("no main text")
-    if undated_static_page and not _has_prose(text):
+    if undated_static_page and not has_prose(text):
         raise NotAnArticle(STATIC_PAGE_REASON)
-
     return {
         "url": canonical,
         "title": title,
@@ -238,9 +211,9 @@ def extract_article(
         "place": place,
         "categories": categories,
         "tags": tags,
-        "description": _extract_description(page),
-        "language": _extract_language(page),
-        "image": _extract_image(page, url),
+        "description": description,
+        "language": language,
+        "image": image,
         "word_count": len(text.split()),
         "site_name": site_names[0] if site_names else None,
         "extractor_version": EXTRACTOR_VERSION,

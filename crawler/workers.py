@@ -47,7 +47,8 @@ class Outcome:
 
 
 @lru_cache(maxsize=16)
-def _profile(name: str | None) -> Any:
+def cached_profile(name: str | None) -> Any:
+    """The site profile of that name, read once per process; None for none."""
     from crawler.profiles import load_profile
 
     return load_profile(name) if name else None
@@ -74,7 +75,7 @@ def extract_page(
         record = extract_article(
             body,
             url,
-            profile=_profile(profile_name),
+            profile=cached_profile(profile_name),
             declared_encoding=declared_encoding,
             evidence=evidence,
         )
@@ -107,7 +108,7 @@ def extract_pages(pages: Sequence[tuple[Any, ...]]) -> list[Outcome | Exception]
     return outcomes
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     # Import the heavy libraries once per worker, not on the first page.
     import crawler.extract  # noqa: F401
 
@@ -130,7 +131,7 @@ class ExtractionPool:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
             self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=_warm_up
+                max_workers=self.workers, mp_context=context, initializer=warm_up
             )
         return self._executor
 

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction import common, decoding
+from crawler.extraction import common, decoding, selectors
 from crawler.extraction import page as pages
 from crawler.profiles import available_profiles, compile_selector, load_profile
 
@@ -23,23 +23,23 @@ _WHITESPACE_RE = re.compile(r"\s+")
     [
         "  Een  twee\ndrie\t ",
         "no\xa0break\u2003em\u3000ideographic\x1cseparator",
-        f"stand{common._NBSP_STANDIN}in",
+        f"stand{common.NBSP_STANDIN}in",
         "",
         "\n\n",
     ],
 )
 def test_clean_text_folds_whitespace_like_the_regex(text: str) -> None:
-    expected = _WHITESPACE_RE.sub(" ", text.replace(common._NBSP_STANDIN, " ")).strip()
-    assert common._clean_text(text) == expected
+    expected = _WHITESPACE_RE.sub(" ", text.replace(common.NBSP_STANDIN, " ")).strip()
+    assert common.clean_text(text) == expected
 
 
 @pytest.mark.parametrize("name", [p.name for p in SAVED_PAGES])
 def test_text_length_and_has_text_match_element_text(name: str) -> None:
     tree = decoding.parse_html(decoding.decode_html((PAGES / name).read_bytes()))
     for element in list(tree.iter(etree.Element))[:400]:
-        text = common._element_text(element)
-        assert common._text_length(element) == len(text)
-        assert common._has_text(element) is bool(text)
+        text = common.element_text(element)
+        assert common.text_length(element) == len(text)
+        assert common.has_text(element) is bool(text)
 
 
 def _selectors() -> list[str]:
@@ -64,13 +64,13 @@ def _selectors() -> list[str]:
 @pytest.mark.parametrize("name", [p.name for p in SAVED_PAGES])
 def test_the_page_index_never_skips_a_selector_that_matches(name: str) -> None:
     """A selector skipped because the page lacks a class, id or attribute it needs finds nothing."""
-    read = pages._read_page(
+    read = pages.read_page(
         (PAGES / name).read_bytes(), "https://e.example/a/", load_profile("generic"), None
     )
-    pages._mark_excluded_regions(read)
+    pages.mark_excluded_regions(read)
     assert read.index is not None
     for expression in _selectors():
-        needs = pages._selector_needs(expression)
+        needs = selectors.selector_needs(expression)
         if needs is not None and not read.index.may_match(needs):
             assert compile_selector(expression)(read.tree) == [], expression
 
@@ -100,7 +100,7 @@ def test_selector_needs(
     attributes: set[tuple[str, str]],
     tags: set[str],
 ) -> None:
-    needs = pages._selector_needs(expression)
+    needs = selectors.selector_needs(expression)
     assert needs is not None
     assert (needs.classes, needs.ids, needs.attributes, needs.tags) == (
         classes,
@@ -112,11 +112,11 @@ def test_selector_needs(
 
 @pytest.mark.parametrize("expression", ["//h1", "./article", "(//time)[1]", "h1, h2", "h1[["])
 def test_xpath_groups_and_broken_selectors_are_always_evaluated(expression: str) -> None:
-    assert pages._selector_needs(expression) is None
+    assert selectors.selector_needs(expression) is None
 
 
 def test_parsed_elements_are_html_elements_and_counted() -> None:
-    tree, count = decoding._parse_counted(
+    tree, count = decoding.parse_counted(
         "<html><body><p>Een <b>twee</b></p><form></form></body></html>"
     )
     assert all(isinstance(e, HtmlElement) for e in tree.iter())

@@ -9,19 +9,16 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.common import (
-    _blocks,
-    _clean_text,
-    _dedupe,
-    _element_text,
-    _host_key,
-    _remove_block,
-    _restore_case,
+    clean_text,
+    dedupe,
+    element_text,
+    host_key,
+    remove_block,
+    restore_case,
+    text_blocks,
 )
-from crawler.extraction.page import (
-    _article_node,
-    _ld_types,
-    _Page,
-)
+from crawler.extraction.jsonld import ld_types
+from crawler.extraction.page import Page, article_node
 from crawler.profiles import SiteProfile
 
 AUTHOR_META = (
@@ -53,7 +50,7 @@ def _ld_names(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        if _ld_types(value) & {"Organization", "NewsMediaOrganization"}:
+        if ld_types(value) & {"Organization", "NewsMediaOrganization"}:
             return []
         name = value.get("name")
         return [name] if isinstance(name, str) else []
@@ -63,21 +60,21 @@ def _ld_names(value: Any) -> list[str]:
 
 
 @dataclass
-class _AuthorFilter:
+class AuthorFilter:
     """Refuses names that are accounts, desks or the site itself."""
 
     rejected: frozenset[str]
     site_words: frozenset[str]
 
     @classmethod
-    def for_page(cls, page: _Page, site_names: list[str]) -> _AuthorFilter:
+    def for_page(cls, page: Page, site_names: list[str]) -> AuthorFilter:
         """Build the filter from the profile and the page's site names and host."""
         rejected = {_name_key(name) for name in page.profile.not_authors}
         site_words: set[str] = set()
         for name in site_names:
             rejected.add(_name_key(name))
             site_words.update(w.casefold() for w in re.findall(r"\w{4,}", name))
-        host = _host_key(page.url)[0]
+        host = host_key(page.url)[0]
         if host:
             labels = host.split(".")
             rejected.add(_name_key(labels[0] if len(labels) < 3 else labels[-2]))
@@ -86,7 +83,7 @@ class _AuthorFilter:
 
     def clean(self, raw: str, lowercase_words: tuple[str, ...]) -> str | None:
         """The display form of one author name, or None when it is not a person's name."""
-        name = _AUTHOR_PREFIX_RE.sub("", _clean_text(raw).strip(" ,;|·-–—"))
+        name = _AUTHOR_PREFIX_RE.sub("", clean_text(raw).strip(" ,;|·-–—"))
         # a byline element often goes on with the date or a role: "Jan Peeters | 20 juni 2024"
         name = _BYLINE_TAIL_RE.split(name, maxsplit=1)[0].strip(" ,;|·-–—()")
         if not name or len(name) > 80 or len(name.split()) > 6:
@@ -109,7 +106,7 @@ class _AuthorFilter:
         words = name.split()
         if name.isupper() and len(words) >= 2:
             name = " ".join(
-                _restore_case(w, lowercase_words, first_may_be_lower=False) for w in words
+                restore_case(w, lowercase_words, first_may_be_lower=False) for w in words
             )
         return name
 
@@ -119,20 +116,21 @@ def _name_key(name: str) -> str:
 
 
 def _split_authors(raw: str) -> list[str]:
-    raw = _AUTHOR_PREFIX_RE.sub("", _clean_text(raw))
+    raw = _AUTHOR_PREFIX_RE.sub("", clean_text(raw))
     return [part for part in _AUTHOR_SPLIT_RE.split(raw) if part.strip()]
 
 
-def _extract_meta_authors(page: _Page, author_filter: _AuthorFilter) -> list[str]:
+def extract_meta_authors(page: Page, author_filter: AuthorFilter) -> list[str]:
+    """The authors named by the first of JSON-LD, author metas and profile selectors to name any."""
     lowercase_words = page.profile.name_lowercase_words
     sources: list[list[str]] = []
-    article = _article_node(page)
+    article = article_node(page)
     if article is not None:
         sources.append(_ld_names(article.get("author")) + _ld_names(article.get("creator")))
     sources.append([v for key in AUTHOR_META for v in page.metas.get(key, ())])
     sources.append(
         [
-            _element_text(e)
+            element_text(e)
             for e in page.select(page.profile.author_selectors)
             if not page.in_excluded_region(e)
         ]
@@ -145,7 +143,7 @@ def _extract_meta_authors(page: _Page, author_filter: _AuthorFilter) -> list[str
                 if cleaned:
                     names.append(cleaned)
         if names:
-            return _dedupe(names)[:10]
+            return dedupe(names)[:10]
     return []
 
 
@@ -171,7 +169,7 @@ def _signature_author(text: str, profile: SiteProfile) -> str | None:
         return None
     if sum(ch.isalpha() for ch in "".join(surname)) < 2:
         return None
-    restored = _restore_case(" ".join(surname), rule.lowercase_words, first_may_be_lower=False)
+    restored = restore_case(" ".join(surname), rule.lowercase_words, first_may_be_lower=False)
     return " ".join([*given, restored])
 
 
@@ -179,7 +177,7 @@ def _is_given_name(word: str) -> bool:
     return bool(_NAME_WORD_RE.match(word)) and word[:1].isupper() and any(c.islower() for c in word)
 
 
-def _byline_authors(text: str, profile: SiteProfile, author_filter: _AuthorFilter) -> list[str]:
+def _byline_authors(text: str, profile: SiteProfile, author_filter: AuthorFilter) -> list[str]:
     """["Jan Peeters", "An Smet"] for a paragraph that is only "Door Jan Peeters en An Smet"."""
     if not profile.byline_prefixes or len(text) > 120:
         return []
@@ -208,46 +206,46 @@ def _byline_authors(text: str, profile: SiteProfile, author_filter: _AuthorFilte
     return names
 
 
-def _take_body_authors(
-    body: etree._Element, profile: SiteProfile, author_filter: _AuthorFilter
+def take_body_authors(
+    body: etree._Element, profile: SiteProfile, author_filter: AuthorFilter
 ) -> list[str]:
     """Authors named by a signature or byline paragraph, which is removed from the body."""
-    blocks = _blocks(body)
+    blocks = text_blocks(body)
     if not blocks:
         return []
     last = blocks[-1]
     if last.tag == "p":
-        signature = _signature_author(_element_text(last), profile)
+        signature = _signature_author(element_text(last), profile)
         if signature:
-            _remove_block(last)
+            remove_block(last)
             return [signature]
     candidates = [last, blocks[0]] if len(blocks) > 1 else [last]
     for block in candidates:
         if block.tag != "p":
             continue
-        names = _byline_authors(_element_text(block), profile, author_filter)
+        names = _byline_authors(element_text(block), profile, author_filter)
         if names:
-            _remove_block(block)
+            remove_block(block)
             return names
     return []
 
 
-def _remove_byline_blocks(body: etree._Element, page: _Page) -> None:
+def remove_byline_blocks(body: etree._Element, page: Page) -> None:
     """Drop a first or last block that is only the text of the page's byline element.
 
     Block themes put the author's name in a paragraph of its own after the text ("baldr"); it is
     metadata, read by the author selectors, not part of the article.
     """
     bylines = {
-        _element_text(e).casefold()
+        element_text(e).casefold()
         for e in page.select(page.profile.author_selectors)
         if not page.in_excluded_region(e)
     } - {""}
     if not bylines:
         return
-    blocks = _blocks(body)
+    blocks = text_blocks(body)
     # never the only block: a page whose whole text is a name is no article, and says so later
     edges = {id(b): b for b in (blocks[-1], blocks[0])} if len(blocks) > 1 else {}
     for block in edges.values():
-        if block.tag == "p" and _element_text(block).casefold() in bylines:
-            _remove_block(block)
+        if block.tag == "p" and element_text(block).casefold() in bylines:
+            remove_block(block)

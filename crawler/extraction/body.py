@@ -6,7 +6,6 @@ import logging
 import re
 import unicodedata
 from copy import deepcopy
-from dataclasses import dataclass
 from html import escape as escape_html
 from itertools import islice, pairwise
 
@@ -18,21 +17,22 @@ from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
 from crawler.extraction.common import (
-    _NBSP_STANDIN,
-    _absolute_http_url,
-    _blocks,
-    _clean_text,
-    _drop,
-    _element_text,
-    _remove_block,
-    _restore_case,
-    _text_length,
+    NBSP_STANDIN,
+    absolute_http_url,
+    clean_text,
+    drop,
+    element_text,
+    remove_block,
+    restore_case,
+    text_blocks,
+    text_length,
 )
 from crawler.extraction.page import (
     RELATED_HEADING_RE,
-    _following_texts,
-    _Page,
-    _preceding_texts,
+    Caption,
+    Page,
+    following_texts,
+    preceding_texts,
 )
 from crawler.profiles import SiteProfile
 
@@ -137,7 +137,7 @@ _HI_TAGS = {
 }
 
 # A caption travels through trafilatura as a paragraph opening with this mark and its number,
-# and comes out as <figure><figcaption> (see _mark_captions, _restore_captions).
+# and comes out as <figure><figcaption> (see _mark_captions, restore_captions).
 _CAPTION_MARK = "\u2e4f"
 
 _CAPTION_MARK_RE = re.compile(f"{_CAPTION_MARK}(\\d+){_CAPTION_MARK}")
@@ -147,7 +147,7 @@ _WP_CAPTION_TEXT = etree.XPath(
 )
 
 
-def _captions(scope: etree._Element, page: _Page) -> list[etree._Element]:
+def _captions(scope: etree._Element, page: Page) -> list[etree._Element]:
     """The image captions under scope: <figcaption>, WordPress's class "wp-caption-text"."""
     found = list(scope.iter("figcaption"))
     if page.index is None or "wp-caption-text" in page.index.classes:
@@ -164,11 +164,11 @@ def _caption_frame(caption: etree._Element) -> etree._Element:
     return caption
 
 
-def _mark_captions(scope: etree._Element, page: _Page) -> None:
+def _mark_captions(scope: etree._Element, page: Page) -> None:
     """Turn each captioned image of a profile's body block into a marked paragraph.
 
     The paragraph holds only the caption; it reaches the extracted body, where
-    _restore_captions gives it back its figure. The image itself never enters the record. A
+    restore_captions gives it back its figure. The image itself never enters the record. A
     figure that holds more than its caption (a table, a quote) keeps that, and only the caption
     becomes the marked paragraph. (trafilatura sees as many paragraphs as before: a body block's
     figures were always handed to it as their captions.)
@@ -176,11 +176,11 @@ def _mark_captions(scope: etree._Element, page: _Page) -> None:
     for number, caption in enumerate(_captions(scope, page)):
         if caption.getparent() is None:
             continue
-        text = _element_text(caption)
+        text = element_text(caption)
         if not text:
             continue
         frame = _caption_frame(caption)
-        if frame is not caption and _text_length(frame) > len(text) + 2:
+        if frame is not caption and text_length(frame) > len(text) + 2:
             frame = caption
         paragraph = lxml.html.Element("p")
         paragraph.text = f"{_CAPTION_MARK}{number}{_CAPTION_MARK}{text}"
@@ -190,44 +190,35 @@ def _mark_captions(scope: etree._Element, page: _Page) -> None:
             parent.replace(frame, paragraph)
 
 
-@dataclass(frozen=True)
-class _Caption:
-    """An image caption of the page, the end of the text before its image, the start after."""
-
-    text: str
-    after: str
-    before: str
-
-
 # how much of the text before a figure tells where it stood
 CAPTION_ANCHOR_CHARS = 40
 
 
-def _page_captions(page: _Page) -> list[_Caption]:
+def _page_captions(page: Page) -> list[Caption]:
     """The captions of the article's images, read before trafilatura sees the page.
 
     trafilatura drops <figure> elements and reads a WordPress caption as one more paragraph;
     the page is handed to it unchanged (any change there changes what it keeps), and
-    _place_captions puts the captions back into what it extracted.
+    place_captions puts the captions back into what it extracted.
     """
     scope = page.scope if page.scope is not None else page.tree
-    found: list[_Caption] = []
+    found: list[Caption] = []
     seen: set[str] = set()
     for caption in _captions(scope, page):
         if page.in_excluded_region(caption):
             continue
-        text = _element_text(caption)
+        text = element_text(caption)
         # one figure per caption: responsive pages repeat an image for each screen size
         if text in seen:
             continue
         seen.add(text)
         frame = _caption_frame(caption)
-        if not text or (frame is not caption and _text_length(frame) > len(text) + 2):
+        if not text or (frame is not caption and text_length(frame) > len(text) + 2):
             continue
-        preceding = next((t for t in map(_clean_text, _preceding_texts(frame, page)) if t), "")
-        following = next((t for t in map(_clean_text, _following_texts(frame, page)) if t), "")
+        preceding = next((t for t in map(clean_text, preceding_texts(frame, page)) if t), "")
+        following = next((t for t in map(clean_text, following_texts(frame, page)) if t), "")
         found.append(
-            _Caption(text, preceding[-CAPTION_ANCHOR_CHARS:], following[:CAPTION_ANCHOR_CHARS])
+            Caption(text, preceding[-CAPTION_ANCHOR_CHARS:], following[:CAPTION_ANCHOR_CHARS])
         )
     return found
 
@@ -239,7 +230,7 @@ def _new_figure(text: str, tail: str | None = None) -> etree._Element:
     return figure
 
 
-def _place_captions(body: etree._Element, captions: list[_Caption]) -> None:
+def place_captions(body: etree._Element, captions: list[Caption]) -> None:
     """Put the page's captions into the extracted body as <figure><figcaption>.
 
     A block that is only a caption's text becomes its figure; any other caption goes between
@@ -251,7 +242,7 @@ def _place_captions(body: etree._Element, captions: list[_Caption]) -> None:
         return
     by_text = {caption.text: caption for caption in captions}
     for block in list(body):
-        caption = by_text.pop(_element_text(block), None) if block.tag == "p" else None
+        caption = by_text.pop(element_text(block), None) if block.tag == "p" else None
         if caption is not None:
             body.replace(block, _new_figure(caption.text, block.tail))
     for caption in [c for c in captions if c.text in by_text]:
@@ -259,14 +250,14 @@ def _place_captions(body: etree._Element, captions: list[_Caption]) -> None:
             continue
         blocks = [b for b in body if b.tag != "figure"]
         for block, following in pairwise(blocks):
-            if _element_text(block).endswith(caption.after) and _element_text(following).startswith(
+            if element_text(block).endswith(caption.after) and element_text(following).startswith(
                 caption.before
             ):
                 block.addnext(_new_figure(caption.text))
                 break
 
 
-def _restore_captions(body: etree._Element) -> None:
+def restore_captions(body: etree._Element) -> None:
     """Give the marked caption paragraphs of an extracted body their <figure><figcaption>."""
     for element in list(body.iter()):
         for attribute in ("text", "tail"):
@@ -285,10 +276,10 @@ def _restore_captions(body: etree._Element) -> None:
                 element.getparent().replace(element, figure)
 
 
-def _content_tree(page: _Page) -> HtmlElement:
+def content_tree(page: Page) -> HtmlElement:
     """The tree handed to trafilatura: the profile's body block, or the pruned page."""
     for element in page.dropped:
-        _drop(element)
+        drop(element)
     bodies = [e for e in page.select(page.profile.body_selectors) if not page.in_excluded_region(e)]
     if bodies:
         root = lxml.html.Element("html")
@@ -310,7 +301,7 @@ def _without_code(tree: HtmlElement) -> HtmlElement:
     """
     for element in list(tree.iter("script", "style")):
         if element.tag == "style" or "ld+json" not in (element.get("type") or "").lower():
-            _drop(element)
+            drop(element)
     return tree
 
 
@@ -320,7 +311,7 @@ _NBSP_TEXT = etree.XPath("//text()[contains(., '\u00a0')]")
 
 def _protect_nbsp(tree: HtmlElement) -> HtmlElement:
     for text in _NBSP_TEXT(tree):
-        protected = _DOUBLE_SPACE_NBSP_RE.sub(_NBSP_STANDIN, text)
+        protected = _DOUBLE_SPACE_NBSP_RE.sub(NBSP_STANDIN, text)
         if protected == text:
             continue
         parent = text.getparent()
@@ -369,7 +360,7 @@ def _body_chars(body: etree._Element | None) -> int:
     return 0 if body is None else sum(len(t.strip()) for t in body.itertext())
 
 
-def _run_trafilatura(tree: HtmlElement, url: str, element_count: int) -> etree._Element | None:
+def run_trafilatura(tree: HtmlElement, url: str, element_count: int) -> etree._Element | None:
     """The main text as trafilatura's XML, with the links kept for body_html.
 
     One run, with links. Only when it finds no usable text at all is the page read once more
@@ -383,64 +374,65 @@ def _run_trafilatura(tree: HtmlElement, url: str, element_count: int) -> etree._
     return body
 
 
-def _remove_boilerplate(body: etree._Element, phrases: tuple[str, ...]) -> None:
+def remove_boilerplate(body: etree._Element, phrases: tuple[str, ...]) -> None:
+    """Remove the short blocks that hold one of the profile's boilerplate phrases."""
     folded = [p.casefold() for p in phrases if p]
     if not folded:
         return
     for element in list(body.iter("p", "head", "item", "quote", "cell")):
-        text = _element_text(element).casefold()
+        text = element_text(element).casefold()
         if not text:
             continue
         for phrase in folded:
             if phrase in text and len(text) <= max(80, 3 * len(phrase)):
-                _remove_block(element)
+                remove_block(element)
                 break
 
 
-def _remove_leading_title(body: etree._Element, title: str | None) -> None:
+def remove_leading_title(body: etree._Element, title: str | None) -> None:
     """Drop the headline when the extracted body repeats it as its first block."""
-    blocks = _blocks(body)
+    blocks = text_blocks(body)
     if (
         title
         and blocks
         and blocks[0].tag in ("head", "p")
-        and _element_text(blocks[0]).casefold() == title.casefold()
+        and element_text(blocks[0]).casefold() == title.casefold()
     ):
-        _remove_block(blocks[0])
+        remove_block(blocks[0])
 
 
-def _remove_trailing_related(body: etree._Element) -> None:
+def remove_trailing_related(body: etree._Element) -> None:
     """Cut a "Meest gelezen" / "Lees ook" block of links that trails the article text."""
-    blocks = _blocks(body)
+    blocks = text_blocks(body)
     for index, block in enumerate(blocks):
-        if index == 0 or block.tag != "head" or not RELATED_HEADING_RE.match(_element_text(block)):
+        if index == 0 or block.tag != "head" or not RELATED_HEADING_RE.match(element_text(block)):
             continue
         rest = blocks[index + 1 :]
-        before = sum(len(_element_text(b)) for b in blocks[:index])
-        after = sum(len(_element_text(b)) for b in rest)
+        before = sum(len(element_text(b)) for b in blocks[:index])
+        after = sum(len(element_text(b)) for b in rest)
         # only a short tail after a longer text: a heading in the middle of an article stays
         if rest and after < 1000 and after < before and all(b.tag == "list" for b in rest):
             for trailing in [block, *rest]:
-                _remove_block(trailing)
+                remove_block(trailing)
             return
 
 
-def _apply_dateline(body: etree._Element, profile: SiteProfile) -> str | None:
+def apply_dateline(body: etree._Element, profile: SiteProfile) -> str | None:
     """Take the dateline town off the first paragraph and return it in normal case."""
     rule = profile.dateline
-    blocks = _blocks(body)
+    blocks = text_blocks(body)
     if rule is None or not blocks or blocks[0].tag != "p":
         return None
     first = blocks[0]
     text = first.text or ""
-    match = rule.regex.match(text.replace(_NBSP_STANDIN, " "))
+    match = rule.regex.match(text.replace(NBSP_STANDIN, " "))
     if match is None or not text[match.end() :].strip():
         return None
     place = match.group("place").strip()
     if sum(ch.isalpha() for ch in place) < 3:
         return None
     first.text = text[match.end() :]
-    return _restore_case(place, rule.lowercase_words, first_may_be_lower=True)
+    return restore_case(place, rule.lowercase_words, first_may_be_lower=True)
 
 
 def body_to_text(body: etree._Element) -> str:
@@ -449,7 +441,7 @@ def body_to_text(body: etree._Element) -> str:
     etree.strip_tags(plain, "ref", "hi")
     # images never enter the text, nor do their captions: the text is the article's prose
     for graphic in list(plain.iter("graphic", "figure")):
-        _drop(graphic)
+        drop(graphic)
     text = unicodedata.normalize("NFC", xmltotxt(plain, False))
     lines = (_clean_line(line) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
@@ -457,7 +449,7 @@ def body_to_text(body: etree._Element) -> str:
 
 def _clean_line(line: str) -> str:
     """One paragraph's text: whitespace folded, no-break spaces beside a space kept."""
-    line = _TEXT_SPACE_RE.sub(" ", line).replace(_NBSP_STANDIN, "\xa0")
+    line = _TEXT_SPACE_RE.sub(" ", line).replace(NBSP_STANDIN, "\xa0")
     return line.strip()
 
 
@@ -465,7 +457,7 @@ def body_to_html(body: etree._Element, base_url: str) -> str:
     """Sanitised HTML of an extracted body: structure and links only, never images or scripts."""
     html = deepcopy(body)
     for graphic in list(html.iter("graphic")):
-        _drop(graphic)
+        drop(graphic)
     for element in html.iter(etree.Element):
         tag = element.tag
         if tag == "head":
@@ -491,7 +483,7 @@ def body_to_html(body: etree._Element, base_url: str) -> str:
     parts.extend(
         etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in html
     )
-    cleaned = _SANITISER.clean("".join(parts).replace(_NBSP_STANDIN, "\xa0"))
+    cleaned = _SANITISER.clean("".join(parts).replace(NBSP_STANDIN, "\xa0"))
     cleaned = _EDGE_BREAKS_RE.sub(lambda m: m.group(1) or m.group(2), cleaned)
     return unicodedata.normalize("NFC", cleaned.strip())
 
@@ -502,9 +494,10 @@ def _absolute_link(target: str | None, base_url: str) -> str | None:
     target = target.strip()
     if target.lower().startswith("mailto:"):
         return target
-    return _absolute_http_url(target, base_url)
+    return absolute_http_url(target, base_url)
 
 
-def _has_prose(text: str) -> bool:
+def has_prose(text: str) -> bool:
+    """True for running text: PROSE_MIN_PARAGRAPHS paragraphs of PROSE_MIN_WORDS words or more."""
     paragraphs = [line for line in text.split("\n") if len(line.split()) >= PROSE_MIN_WORDS]
     return len(paragraphs) >= PROSE_MIN_PARAGRAPHS

@@ -11,7 +11,7 @@ from lxml import etree
 # trafilatura folds no-break spaces into plain spaces; beside another space they are content (a
 # reader sees two spaces in "netwerk &nbsp;brengt"), so they travel through it as this printable
 # stand-in. A lone no-break space reads as one space, and the text writes it as one.
-_NBSP_STANDIN = "\u2e4e"
+NBSP_STANDIN = "\u2e4e"
 
 
 class NotAnArticle(Exception):
@@ -22,38 +22,40 @@ class NotAnArticle(Exception):
         super().__init__(reason)
 
 
-def _clean_text(text: str | None) -> str:
+def clean_text(text: str | None) -> str:
     """Text with runs of whitespace folded into one space, trimmed."""
     if not text:
         return ""
-    if _NBSP_STANDIN in text:
-        text = text.replace(_NBSP_STANDIN, " ")
+    if NBSP_STANDIN in text:
+        text = text.replace(NBSP_STANDIN, " ")
     # str.split() splits on exactly the characters the regex \s matches, and much faster
     return " ".join(text.split())
 
 
-def _element_text(element: etree._Element) -> str:
-    return _clean_text("".join(element.itertext()))
+def element_text(element: etree._Element) -> str:
+    """The element's text, whitespace folded (clean_text)."""
+    return clean_text("".join(element.itertext()))
 
 
-def _text_length(element: etree._Element) -> int:
-    """len(_element_text(element)), without building the folded text."""
+def text_length(element: etree._Element) -> int:
+    """len(element_text(element)), without building the folded text."""
     text = "".join(element.itertext())
-    if _NBSP_STANDIN in text:
-        text = text.replace(_NBSP_STANDIN, " ")
+    if NBSP_STANDIN in text:
+        text = text.replace(NBSP_STANDIN, " ")
     words = text.split()
     return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
-def _has_text(element: etree._Element) -> bool:
-    """True when element holds any visible character (_element_text would not be empty)."""
+def has_text(element: etree._Element) -> bool:
+    """True when element holds any visible character (element_text would not be empty)."""
     for piece in element.itertext():
-        if piece and not piece.isspace() and piece.replace(_NBSP_STANDIN, " ").strip():
+        if piece and not piece.isspace() and piece.replace(NBSP_STANDIN, " ").strip():
             return True
     return False
 
 
-def _host_key(url: str) -> tuple[str, int | None]:
+def host_key(url: str) -> tuple[str, int | None]:
+    """A URL's host without "www.", and its port unless 80 or 443: a site to compare."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -68,7 +70,8 @@ def _host_key(url: str) -> tuple[str, int | None]:
     return host, port
 
 
-def _absolute_http_url(value: str | None, base: str) -> str | None:
+def absolute_http_url(value: str | None, base: str) -> str | None:
+    """value resolved against base when that gives an http(s) URL, else None."""
     if not value:
         return None
     value = value.strip()
@@ -82,7 +85,8 @@ def _absolute_http_url(value: str | None, base: str) -> str | None:
     return absolute
 
 
-def _dedupe(values: Iterable[str]) -> list[str]:
+def dedupe(values: Iterable[str]) -> list[str]:
+    """The non-empty values, each once (compared case-blind), in their order."""
     seen: set[str] = set()
     result = []
     for value in values:
@@ -93,7 +97,7 @@ def _dedupe(values: Iterable[str]) -> list[str]:
     return result
 
 
-def _restore_case(
+def restore_case(
     words_in_capitals: str, lowercase_words: Iterable[str], *, first_may_be_lower: bool
 ) -> str:
     """Write a name given in capitals in normal case: "HEIST-OP-DEN-BERG" -> "Heist-op-den-Berg"."""
@@ -117,7 +121,8 @@ def _restore_case(
     return "".join(result)
 
 
-def _drop(element: etree._Element) -> None:
+def drop(element: etree._Element) -> None:
+    """Remove element from its tree; its tail text stays in place."""
     parent = element.getparent()
     if parent is None:
         return
@@ -130,18 +135,19 @@ def _drop(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _blocks(body: etree._Element) -> list[etree._Element]:
+def text_blocks(body: etree._Element) -> list[etree._Element]:
     """The body's blocks of text, captions left out: the rules on blocks are about prose."""
-    return [child for child in body if child.tag != "figure" and _has_text(child)]
+    return [child for child in body if child.tag != "figure" and has_text(child)]
 
 
-def _remove_block(element: etree._Element) -> None:
+def remove_block(element: etree._Element) -> None:
+    """Remove a block of an extracted body, and the list or quote it leaves empty."""
     parent = element.getparent()
     if parent is not None:
         parent.remove(element)
         if (
             parent.tag in ("list", "quote")
-            and not _element_text(parent)
+            and not element_text(parent)
             and parent.getparent() is not None
         ):
             parent.getparent().remove(parent)

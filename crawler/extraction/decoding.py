@@ -197,10 +197,10 @@ def _html_parser() -> etree.HTMLParser:
 
 def parse_html(text: str) -> HtmlElement:
     """Parse decoded HTML into a bounded lxml tree, or raise NotAnArticle."""
-    return _parse_counted(text)[0]
+    return parse_counted(text)[0]
 
 
-def _parse_counted(text: str) -> tuple[HtmlElement, int]:
+def parse_counted(text: str) -> tuple[HtmlElement, int]:
     """The parsed tree and its number of elements, or NotAnArticle."""
     root_match = _XML_ROOT_RE.match(text[:4096])
     if root_match and root_match.group(1).lower() in _XML_DOCUMENTS:

@@ -23,20 +23,20 @@ from crawler.dates import (
     utc_now,
 )
 from crawler.extraction.common import (
-    _absolute_http_url,
-    _clean_text,
-    _dedupe,
-    _element_text,
-    _host_key,
+    absolute_http_url,
+    clean_text,
+    dedupe,
+    element_text,
+    host_key,
 )
+from crawler.extraction.jsonld import ld_text
 from crawler.extraction.page import (
-    _article_node,
-    _ld_text,
-    _Page,
-    _text_around,
-    _texts,
-    _webpage_node,
-    _window,
+    Page,
+    article_node,
+    text_around,
+    text_window,
+    texts,
+    webpage_node,
 )
 
 # Dates the page itself states in its markup: only these make a static page a dated article.
@@ -88,7 +88,9 @@ _LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
 @dataclass
-class _Dates:
+class Dates:
+    """The publication and modification dates found, and the source of the publication date."""
+
     published: FoundDate | None = None
     modified: FoundDate | None = None
     source: str | None = None
@@ -102,17 +104,18 @@ def _first_plausible(values: Iterable[str | None], now: datetime) -> FoundDate |
     return None
 
 
-def _time_elements(page: _Page, selectors: tuple[str, ...]) -> list[etree._Element]:
+def _time_elements(page: Page, selectors: tuple[str, ...]) -> list[etree._Element]:
     return [e for e in page.select(selectors) if not page.in_excluded_region(e)]
 
 
-def _extract_dates(page: _Page, evidence: Mapping[str, str]) -> _Dates:
+def extract_dates(page: Page, evidence: Mapping[str, str]) -> Dates:
+    """The publication date (the first plausible one its sources give) and the modification date."""
     now = utc_now()
     profile = page.profile
-    article = _article_node(page) or _webpage_node(page)
+    article = article_node(page) or webpage_node(page)
     modified = _first_plausible(
         [
-            _ld_text(article.get("dateModified")) if article is not None else None,
+            ld_text(article.get("dateModified")) if article is not None else None,
             page.meta(*MODIFIED_META),
             *(
                 e.get("datetime") or e.get("content")
@@ -126,7 +129,7 @@ def _extract_dates(page: _Page, evidence: Mapping[str, str]) -> _Dates:
         (
             "json-ld",
             lambda: _first_plausible(
-                [_ld_text(article.get("datePublished")), _ld_text(article.get("dateCreated"))]
+                [ld_text(article.get("datePublished")), ld_text(article.get("dateCreated"))]
                 if article is not None
                 else [],
                 now,
@@ -142,11 +145,11 @@ def _extract_dates(page: _Page, evidence: Mapping[str, str]) -> _Dates:
     for source, finder in steps:
         found = finder()
         if found is not None and is_plausible(found, now):
-            return _Dates(found, modified, source)
-    return _Dates(None, modified, None)
+            return Dates(found, modified, source)
+    return Dates(None, modified, None)
 
 
-def _date_from_time_elements(page: _Page, now: datetime) -> FoundDate | None:
+def _date_from_time_elements(page: Page, now: datetime) -> FoundDate | None:
     elements = _time_elements(page, page.profile.published_selectors)
     if not elements:
         scope = page.scope if page.scope is not None else page.tree
@@ -158,32 +161,32 @@ def _date_from_time_elements(page: _Page, now: datetime) -> FoundDate | None:
     return None
 
 
-def _date_from_visible_text(page: _Page, now: datetime) -> FoundDate | None:
+def _date_from_visible_text(page: Page, now: datetime) -> FoundDate | None:
     """A date as readers see it: the profile's date elements, the text around the headline,
     then the text of the article's <time> elements."""
     profile = page.profile
     order, languages = profile.date_order, profile.month_languages
     for selector in profile.visible_date_selectors + profile.published_selectors:
         for element in _time_elements(page, (selector,))[:20]:
-            found = parse_visible_date(_element_text(element), order, languages)
+            found = parse_visible_date(element_text(element), order, languages)
             if found is not None and is_plausible(found, now):
                 return found
     if page.headline is not None:
-        before, after = _text_around(page, page.headline)
+        before, after = text_around(page, page.headline)
         found = date_near_headline(before, after, order, languages)
         if found is not None and is_plausible(found, now):
             return found
     scope = page.scope if page.scope is not None else page.tree
     for element in islice(scope.iter("time"), 20):
         if not page.in_excluded_region(element):
-            found = published_date_in_text(_element_text(element), order, languages)
+            found = published_date_in_text(element_text(element), order, languages)
             if found is not None and is_plausible(found, now):
                 return found
     # a byline after the text: "Veröffentlicht am: 6. August 2009" (read only when the page has
     # such a label at all: most do not, and walking the article's text costs)
     if not _PUBLISHED_LABEL_RE.search("".join(islice(scope.itertext(), 5000))):
         return None
-    text = "\n".join(_window(_texts(scope, page), LABELLED_DATE_SCAN_CHARS))
+    text = "\n".join(text_window(texts(scope, page), LABELLED_DATE_SCAN_CHARS))
     found = labelled_published_date(text, order, languages)
     if found is not None and is_plausible(found, now):
         return found
@@ -201,12 +204,11 @@ _PUBLISHED_LABEL_RE = re.compile(
 )
 
 
-def _extract_terms(
-    page: _Page, selectors: tuple[str, ...], ld_key: str, meta_key: str
-) -> list[str]:
-    values = [_element_text(e) for e in page.select(selectors) if not page.in_excluded_region(e)]
+def extract_terms(page: Page, selectors: tuple[str, ...], ld_key: str, meta_key: str) -> list[str]:
+    """Categories or tags: the profile's selectors, else the JSON-LD key, else the meta key."""
+    values = [element_text(e) for e in page.select(selectors) if not page.in_excluded_region(e)]
     if not values:
-        article = _article_node(page)
+        article = article_node(page)
         raw = article.get(ld_key) if article is not None else None
         if isinstance(raw, str):
             values = raw.split(",")
@@ -215,17 +217,18 @@ def _extract_terms(
     if not values:
         values = page.metas.get(meta_key, [])
     ignored = {v.casefold() for v in page.profile.ignored_categories}
-    cleaned = [_clean_text(v) for v in values]
-    return _dedupe(v for v in cleaned if v and len(v) <= 100 and v.casefold() not in ignored)[:50]
+    cleaned = [clean_text(v) for v in values]
+    return dedupe(v for v in cleaned if v and len(v) <= 100 and v.casefold() not in ignored)[:50]
 
 
-def _extract_language(page: _Page) -> str | None:
-    article = _article_node(page) or _webpage_node(page) or {}
+def extract_language(page: Page) -> str | None:
+    """The page's language code (<html lang>, og:locale, JSON-LD …), else the profile's."""
+    article = article_node(page) or webpage_node(page) or {}
     for raw in (
         page.tree.get("lang"),
         page.tree.get("xml:lang"),
         page.meta("og:locale"),
-        _ld_text(article.get("inLanguage")),
+        ld_text(article.get("inLanguage")),
         page.meta("content-language", "language"),
     ):
         match = _LANG_RE.match((raw or "").strip())
@@ -234,9 +237,10 @@ def _extract_language(page: _Page) -> str | None:
     return page.profile.language
 
 
-def _extract_image(page: _Page, base: str) -> str | None:
+def extract_image(page: Page, base: str) -> str | None:
+    """The article's image URL: og:image and the like, else the JSON-LD Article's image."""
     candidates: list[Any] = [page.meta(*IMAGE_META)]
-    article = _article_node(page)
+    article = article_node(page)
     if article is not None:
         image = article.get("image")
         if isinstance(image, list):
@@ -245,28 +249,30 @@ def _extract_image(page: _Page, base: str) -> str | None:
             image = image.get("url") or image.get("contentUrl")
         candidates.append(image if isinstance(image, str) else None)
     for candidate in candidates:
-        url = _absolute_http_url(candidate, base)
+        url = absolute_http_url(candidate, base)
         if url:
             return url
     return None
 
 
-def _canonical_url(page: _Page) -> str:
+def canonical_url(page: Page) -> str:
+    """The page's canonical URL (<link rel="canonical">, og:url) on its own host, else its URL."""
     for link in page.tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            candidate = _absolute_http_url(link.get("href"), page.url)
-            if candidate and _host_key(candidate) == _host_key(page.url):
+            candidate = absolute_http_url(link.get("href"), page.url)
+            if candidate and host_key(candidate) == host_key(page.url):
                 return candidate.split("#", 1)[0]
             break
-    og_url = _absolute_http_url(page.meta("og:url"), page.url)
-    if og_url and _host_key(og_url) == _host_key(page.url):
+    og_url = absolute_http_url(page.meta("og:url"), page.url)
+    if og_url and host_key(og_url) == host_key(page.url):
         return og_url.split("#", 1)[0]
     return page.url
 
 
-def _extract_description(page: _Page) -> str | None:
+def extract_description(page: Page) -> str | None:
+    """The description metas, else the JSON-LD Article's description."""
     description = page.meta(*DESCRIPTION_META)
     if description is None:
-        article = _article_node(page)
-        description = _ld_text(article.get("description")) if article else None
+        article = article_node(page)
+        description = ld_text(article.get("description")) if article else None
     return description

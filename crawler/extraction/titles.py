@@ -12,19 +12,14 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from crawler.extraction.common import (
-    _absolute_http_url,
-    _clean_text,
-    _dedupe,
-    _element_text,
-    _host_key,
+    absolute_http_url,
+    clean_text,
+    dedupe,
+    element_text,
+    host_key,
 )
-from crawler.extraction.page import (
-    ARTICLE_LD_TYPES,
-    _article_node,
-    _ld_text,
-    _ld_types,
-    _Page,
-)
+from crawler.extraction.jsonld import ARTICLE_LD_TYPES, ld_text, ld_types
+from crawler.extraction.page import Page, article_node
 
 TITLE_META = ("og:title", "twitter:title", "dc.title")
 
@@ -33,7 +28,8 @@ _TITLE_SEPARATORS = r"[-–—|·:»•/]"
 _FEED_TITLE_RE = re.compile(r"^(.*?)\s*(?:»|&raquo;|-|–)\s*(?:RSS|Atom)?\s*(?:Feed|feed)\b.*$")
 
 
-def _site_names(page: _Page) -> list[str]:
+def extract_site_names(page: Page) -> list[str]:
+    """The names the site goes by (profile, metas, JSON-LD, feed title), not its headline."""
     names: list[str] = []
     if page.profile.site_name:
         names.append(page.profile.site_name)
@@ -41,21 +37,21 @@ def _site_names(page: _Page) -> list[str]:
         if candidate:
             names.append(candidate)
     for node in page.ld_nodes:
-        types = _ld_types(node)
+        types = ld_types(node)
         if types & {"WebSite", "Organization", "NewsMediaOrganization"} and isinstance(
             node.get("name"), str
         ):
-            names.append(_clean_text(node["name"]))
+            names.append(clean_text(node["name"]))
         publisher = node.get("publisher")
         if (
             types & ARTICLE_LD_TYPES
             and isinstance(publisher, dict)
             and isinstance(publisher.get("name"), str)
         ):
-            names.append(_clean_text(publisher["name"]))
+            names.append(clean_text(publisher["name"]))
     for link in page.tree.iter("link"):
         if "alternate" in (link.get("rel") or "").lower() and "rss" in (link.get("type") or ""):
-            match = _FEED_TITLE_RE.match(_clean_text(link.get("title")))
+            match = _FEED_TITLE_RE.match(clean_text(link.get("title")))
             if match and match.group(1):
                 names.append(match.group(1))
             break
@@ -63,10 +59,10 @@ def _site_names(page: _Page) -> list[str]:
     headlines = {
         text.casefold()
         for h1 in page.tree.iter("h1")
-        if (text := _element_text(h1)) and not _is_logo(h1, page, set(), text)
+        if (text := element_text(h1)) and not _is_logo(h1, page, set(), text)
     }
     own = page.profile.site_name
-    return _dedupe(
+    return dedupe(
         name for name in names if name and (name == own or name.casefold() not in headlines)
     )
 
@@ -200,7 +196,7 @@ def headline_text(element: etree._Element) -> str:
     class=title>Bohren, bis es heiß wird</span></h1>" gives "Bohren, bis es heiß wird".
     """
     if len(element) == 0:
-        return _element_text(element)
+        return element_text(element)
     parts = [element.text or ""]
     for child in element:
         if child.tag == "br":
@@ -212,11 +208,11 @@ def headline_text(element: etree._Element) -> str:
         if not aside:
             parts.extend(child.itertext())
         parts.append(child.tail or "")
-    text = _clean_text("".join(parts))
-    return text or _element_text(element)
+    text = clean_text("".join(parts))
+    return text or element_text(element)
 
 
-def _is_logo(element: etree._Element, page: _Page, site_keys: set[str], text: str) -> bool:
+def _is_logo(element: etree._Element, page: Page, site_keys: set[str], text: str) -> bool:
     """True for a heading that shows the site's name or logo rather than a headline."""
     if text.casefold() in site_keys:
         return True
@@ -225,12 +221,12 @@ def _is_logo(element: etree._Element, page: _Page, site_keys: set[str], text: st
         if _LOGO_CLASS_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
             return True
     for link in element.iter("a"):
-        target = _absolute_http_url(link.get("href"), page.url)
+        target = absolute_http_url(link.get("href"), page.url)
         if (
             target
-            and _host_key(target) == _host_key(page.url)
+            and host_key(target) == host_key(page.url)
             and urlsplit(target).path in ("", "/")
-            and _element_text(link) == text
+            and element_text(link) == text
         ):
             return True
     return False
@@ -245,7 +241,7 @@ class _Heading:
     excluded: bool
 
 
-def _headings(page: _Page, site_keys: set[str]) -> list[_Heading]:
+def _headings(page: Page, site_keys: set[str]) -> list[_Heading]:
     """The page's <h1>s and the article's first <h2>s that could be its headline."""
     scope = page.scope if page.scope is not None else page.tree
     # a set of the elements themselves keeps their proxies alive, so membership is identity
@@ -266,7 +262,7 @@ def _headings(page: _Page, site_keys: set[str]) -> list[_Heading]:
     return found
 
 
-def _include_region_of(page: _Page, element: etree._Element) -> None:
+def _include_region_of(page: Page, element: etree._Element) -> None:
     """The headline shows where the article is: no block holding it is page furniture.
 
     A blog platform's post sits in a "widget", a theme's article in a block that also holds
@@ -276,19 +272,19 @@ def _include_region_of(page: _Page, element: etree._Element) -> None:
         page.excluded.discard(ancestor)
 
 
-def _head_titles(page: _Page) -> list[str]:
+def _head_titles(page: Page) -> list[str]:
     """The titles the page gives in its head: og:title and the like, JSON-LD, <title>."""
     titles = [page.meta(key) for key in TITLE_META]
-    article = _article_node(page)
+    article = article_node(page)
     if article is not None:
-        titles.extend((_ld_text(article.get("headline")), _ld_text(article.get("name"))))
+        titles.extend((ld_text(article.get("headline")), ld_text(article.get("name"))))
     title_element = page.tree.find(".//title")
     if title_element is not None:
-        titles.append(_clean_text(title_element.text_content()))
+        titles.append(clean_text(title_element.text_content()))
     return [title for title in titles if title]
 
 
-def _element_showing(page: _Page, title: str) -> etree._Element | None:
+def _element_showing(page: Page, title: str) -> etree._Element | None:
     """The article's heading (<h1> to <h6>) that shows title, if any."""
     scope = page.scope if page.scope is not None else page.tree
     key = title.casefold()
@@ -298,7 +294,7 @@ def _element_showing(page: _Page, title: str) -> etree._Element | None:
     return None
 
 
-def _extract_title(page: _Page, site_names: list[str]) -> str | None:
+def extract_title(page: Page, site_names: list[str]) -> str | None:
     """The headline; page.headline is set to the element showing it, when there is one.
 
     In order: the profile's title selectors; the visible heading that agrees with the head
@@ -308,7 +304,7 @@ def _extract_title(page: _Page, site_names: list[str]) -> str | None:
     site_keys = {name.casefold() for name in site_names}
 
     def usable(candidate: str | None) -> str | None:
-        cleaned = _strip_site_name(_clean_text(candidate), site_names) if candidate else ""
+        cleaned = _strip_site_name(clean_text(candidate), site_names) if candidate else ""
         return cleaned[:1000] if cleaned and cleaned.casefold() not in site_keys else None
 
     selected = page.select(page.profile.title_selectors) or page.select(
@@ -348,14 +344,14 @@ def _extract_title(page: _Page, site_names: list[str]) -> str | None:
     if len(scoped_h1) == 1:
         page.headline = scoped_h1[0].element
     candidates = [page.meta(*TITLE_META)]
-    article = _article_node(page)
+    article = article_node(page)
     if article is not None:
-        candidates.append(_ld_text(article.get("headline")) or _ld_text(article.get("name")))
+        candidates.append(ld_text(article.get("headline")) or ld_text(article.get("name")))
     if len(scoped_h1) == 1:
         candidates.append(scoped_h1[0].text)
     title_element = page.tree.find(".//title")
     if title_element is not None:
-        candidates.append(_clean_text(title_element.text_content()))
+        candidates.append(clean_text(title_element.text_content()))
     for candidate in candidates:
         if title := usable(candidate):
             if page.headline is None:
