@@ -14,8 +14,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from demosite import theme
-from demosite.content import SITE_NOW_UTC, slugify
+from demosite.slugs import slugify
+from demosite.theme import HEAD as THEME_HEAD
+from demosite.theme import SCRIPTS as THEME_SCRIPTS
+from demosite.timeline import SITE_NOW_UTC
 from demosite.vocabulary import (
     MONTHS,
     REGIONS,
@@ -26,7 +28,7 @@ from demosite.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from demosite.content import DemoArticle, DemoSite
+    from demosite.model import DemoArticle, SiteModel
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +127,7 @@ def _header(headers: RequestHeaders | None, name: str) -> str | None:
 class _Site:
     """One request's view of the site: the site itself plus the host to build URLs with."""
 
-    def __init__(self, site: DemoSite, host: str) -> None:
+    def __init__(self, site: SiteModel, host: str) -> None:
         self.site = site
         self.host = host
         self.root = f"http://{host}"
@@ -202,7 +204,7 @@ def _document(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_text(title)}</title>\n"
         f"{head}"
-        f"{theme.HEAD if site.theme == 'full' else ''}"
+        f"{THEME_HEAD if site.theme == 'full' else ''}"
         f"{feeds}"
         f'<link rel="stylesheet" id="persbureau-style-css" href="{view.root}/wp-content/themes/'
         f'persbureau/style.css?ver={WORDPRESS_VERSION}" media="all">\n'
@@ -220,12 +222,12 @@ def _document(
         f"{_sidebar(view)}\n"
         f'<footer class="site-footer">© {COPYRIGHT_YEAR} {_text(SITE_NAME)} · '
         '<a href="/privacybeleid/">Privacybeleid</a></footer>\n'
-        f"{theme.SCRIPTS if site.theme == 'full' else ''}"
+        f"{THEME_SCRIPTS if site.theme == 'full' else ''}"
         "</body></html>\n"
     )
 
 
-_SIDEBARS: weakref.WeakKeyDictionary[DemoSite, dict[str, str]] = weakref.WeakKeyDictionary()
+_SIDEBARS: weakref.WeakKeyDictionary[SiteModel, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _sidebar(view: _Site) -> str:
@@ -260,7 +262,7 @@ def _render_sidebar(view: _Site) -> str:
     )
 
 
-def _categories_in_use(site: DemoSite) -> list[tuple[str, list[int]]]:
+def _categories_in_use(site: SiteModel) -> list[tuple[str, list[int]]]:
     """Region and topic categories that hold at least one article, with their members."""
     pairs = [
         *zip(REGIONS, site.region_members, strict=True),
@@ -619,7 +621,7 @@ def _home(view: _Site, page: int) -> Response | None:
     )
 
 
-def _category_members(site: DemoSite, slug: str) -> tuple[str, int, list[int]] | None:
+def _category_members(site: SiteModel, slug: str) -> tuple[str, int, list[int]] | None:
     if slug not in site.category_slugs:
         return None
     position = site.category_slugs.index(slug)
@@ -1014,7 +1016,7 @@ def _route(view: _Site, path: str) -> Response | None:
 
 
 def render_request(
-    site: DemoSite, target: str, host: str, request_headers: RequestHeaders | None = None
+    site: SiteModel, target: str, host: str, request_headers: RequestHeaders | None = None
 ) -> Response:
     """Answer a GET request for a target (path plus optional query string)."""
     host = host.strip() or "127.0.0.1"

@@ -2,29 +2,45 @@
 
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import hashlib
 import html
 import itertools
 import json
+import random
 import re
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections import deque
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from demosite import DemoSite, serve_demo_site
 from demosite.__main__ import main as demosite_main
-from demosite.content import brussels_offset_for_local_date, slugify, to_brussels
-from demosite.vocabulary import AUTHORS, MUNICIPALITIES, REGIONS, TOPICS
+from demosite.slugs import slugify
+from demosite.stories import (
+    CONTEXT_NAMES,
+    STORIES,
+    TITLE_NAMES,
+    StoryError,
+    TemplateValues,
+    load_stories,
+    placeholders,
+)
+from demosite.timeline import brussels_offset_for_local_date, to_brussels
+from demosite.vocabulary import AUTHORS, MUNICIPALITIES, REGIONS, STREETS, TOPICS
 
 HOST = "demo.test:8080"
 ROOT = f"http://{HOST}"
@@ -105,6 +121,80 @@ def test_same_seed_gives_identical_bytes(path_of):
     first, second = DemoSite(300, seed=1), DemoSite(300, seed=1)
     path = path_of(first)
     assert get(first, path) == get(second, path)
+
+
+# Every page reachable from these entry points, for four configurations of the site: the count of
+# pages and a sha256 over each page's path, status, headers and body digest. Recorded from the
+# code before the story templates moved from Python to demosite/stories.toml; the generated site
+# must not change by a byte for the same seed. A deliberate change of the content (a new story, a
+# reworded template) or of the pages changes these: print crawl_digest(...) and update them.
+CRAWL_HOST = "127.0.0.1:8123"
+CRAWL_START = ("/", "/robots.txt", "/feed/", "/sitemap.xml", "/wp-sitemap.xml")
+CRAWL_LINK = re.compile(rb'(?:href|src)="([^"#]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>')
+SITE_DIGESTS = [
+    (
+        {"articles": 300, "seed": 1},
+        1338,
+        "95ddf6d7313633c73d5f5139575122d05ad2bf428a05283270f101cc72b1caba",
+    ),
+    (
+        {"articles": 300, "seed": 7, "theme": "full"},
+        1338,
+        "3f966033cd7535c24e2edd93e1ba69f5a09a270e7b30eb349dd2231aec31a8e0",
+    ),
+    (
+        {
+            "articles": 120,
+            "seed": 3,
+            "revision": 1,
+            "trailing_slash_links": False,
+            "sitemap": False,
+        },
+        775,
+        "077720c45c0462fd0ae8feb0c201a3a7b18e77472cdbbd3a15fbdb952b7990a8",
+    ),
+    (
+        {"articles": 200, "seed": 1, "hold_back": 20, "feed": False},
+        759,
+        "fcfce9681fac5bbd5a6da4e341b8f85c3fb79471b68d8314214a0cd141e64259",
+    ),
+]
+
+
+def crawl_digest(site: DemoSite) -> tuple[int, str]:
+    """Render every page reachable from CRAWL_START (links, sitemap entries, redirects) in
+    breadth-first order: the number of pages and a sha256 over all of them."""
+    seen = dict.fromkeys(CRAWL_START)
+    queue = deque(seen)
+    total = hashlib.sha256()
+    pages = 0
+    while queue and pages < 6000:
+        path = queue.popleft()
+        status, headers, body = site.render(path, CRAWL_HOST)
+        pages += 1
+        digest = hashlib.sha256(body).hexdigest()
+        total.update(f"{path} {status} {sorted(headers.items())} {digest}\n".encode())
+        if status in (301, 302) and "Location" in headers:
+            links = [headers["Location"].encode()]
+        else:
+            links = [next(g for g in m.groups() if g) for m in CRAWL_LINK.finditer(body)]
+        for raw in links:
+            link = raw.decode("utf-8", "replace").replace("&amp;", "&")
+            parts = urlsplit(urljoin(f"http://{CRAWL_HOST}{path}", link))
+            if parts.netloc != CRAWL_HOST:
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target not in seen:
+                seen[target] = None
+                queue.append(target)
+    return pages, total.hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("config", "pages", "digest"), SITE_DIGESTS, ids=["plain", "full", "revision", "hold-back"]
+)
+def test_generated_site_is_byte_identical_for_fixed_seeds(config, pages, digest):
+    assert crawl_digest(DemoSite(**config)) == (pages, digest)
 
 
 def test_other_seed_gives_other_articles():
@@ -258,6 +348,126 @@ def test_signature_is_author_with_surname_in_capitals(site):
         assert article.signature == f"{first} {last.upper()}"
         restored = " ".join(word.capitalize() for word in article.signature.split())
         assert restored == article.author
+
+
+# ---------------------------------------------------------------------------- story data
+
+# sha256 of the stories as JSON: the templates as they were when written in Python. The data
+# file must give exactly these (same order, same strings); a new story changes it on purpose.
+STORIES_SHA256 = "606eb571021731304f75c535a3b4428f8b97e328f469ccf9dd726a9ec347cff2"
+MINIMAL_STORIES = r'''
+[lists]
+months = ["maart", "mei"]
+
+[[story]]
+key = "markt"
+topic = "Economie"
+tags = ["markt"]
+titles = [
+    "Markt in {muni} verhuist in {month}",
+    """{muni}: markt verhuist \
+    in {month}""",
+]
+title_vars.month = "months"
+intros = ["De markt van {muni} verhuist, zegt {p1}."]
+bodies = ["Op de markt staan {n} kramen in de {street}."]
+quotes = ["‘Goed nieuws,’ zegt {p2}."]
+closings = ["Meer info bij de gemeente."]
+captions = ["{month_cap} in {muni}."]
+'''
+
+
+def test_story_data_gives_the_stories_the_site_was_built_from():
+    assert len(STORIES) == 38
+    assert load_stories() == STORIES
+    as_json = json.dumps([dataclasses.astuple(story) for story in STORIES], ensure_ascii=False)
+    assert hashlib.sha256(as_json.encode()).hexdigest() == STORIES_SHA256
+    assert len({story.key for story in STORIES}) == len(STORIES)
+    assert {story.topic for story in STORIES} <= set(TOPICS)
+
+
+def test_story_data_is_packaged():
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["demosite"]
+    assert any(fnmatch.fnmatch("stories.toml", pattern) for pattern in patterns)
+
+
+def test_every_template_fills_in_for_an_article_of_its_story():
+    """The data and the site model agree on the placeholders: each story's templates, filled in
+    with the values of a real article of that story, leave no placeholder and miss no value."""
+    site = DemoSite(2000)
+    first_of = {}
+    for index in range(site.articles):
+        first_of.setdefault(site.story_of(index), index)
+    for story in STORIES:
+        index = first_of[story.key]
+        title, title_values = site._title_parts(index)
+        assert set(title_values) == TITLE_NAMES | {name for name, _ in story.title_vars}
+        assert title in {" ".join(t.format_map(title_values).split()) for t in story.titles}
+        context = site._context(index, random.Random(index), site.published(index), title_values)
+        assert set(context) == CONTEXT_NAMES | set(title_values), story.key
+        for field in ("intros", "bodies", "quotes", "closings", "captions"):
+            for template in getattr(story, field):
+                filled = template.format_map(context)
+                assert "{" not in filled, (story.key, template)
+                assert "}" not in filled, (story.key, template)
+
+
+def test_story_data_shares_lists_and_checks_placeholders():
+    (story,) = load_stories(MINIMAL_STORIES)
+    assert story.titles[1] == "{muni}: markt verhuist in {month}"
+    assert story.title_vars == (("month", ("maart", "mei")),)
+    assert story.capacity == 4
+    assert placeholders(story.captions[0]) == ["month_cap", "muni"]
+    streets = load_stories(MINIMAL_STORIES.replace('"months"', '"streets[:3]"'))
+    assert streets[0].title_vars == (("month", STREETS[:3]),)
+    assert TITLE_NAMES <= CONTEXT_NAMES
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "{n} kramen",
+            "{n_kramen} kramen",
+            r"bodies\[0\] names unknown placeholders \['n_kramen'\]",
+        ),
+        ("{n} kramen", "{n:>3} kramen", r"bodies\[0\]: \{n\} is not a plain placeholder"),
+        ("{n} kramen", "{0} kramen", r"is not a plain placeholder"),
+        ('verhuist in {month}"', 'verhuist in {month} ({p1})"', r"unknown placeholders \['p1'\]"),
+        ("Markt in {muni} verhuist in {month}", "Markt in {muni}", r"leaves out title var"),
+        ("Markt in {muni} verhuist", "Markt verhuist", r"titles\[0\] leaves out .*\['muni'\]"),
+        ('"Markt in {muni} verhuist in {month}",', '"{muni}: markt verhuist in {month}",', "twice"),
+        ('"months"', '"maanden"', r"title_vars.month = 'maanden' names no list"),
+        ('"months"', '"months[:3]"', r"'months\[:3\]': the list has 2"),
+        ('"months"', "[]", r"title_vars.month must be a non-empty list of strings"),
+        ('"Economie"', '"Economy"', r"topic 'Economy' is not one of"),
+        ('captions = ["{month_cap} in {muni}."]', "", r"missing \['captions'\]"),
+        ("bodies =", "body =", r"missing \['bodies'\], unknown \['body'\]"),
+        ('quotes = ["‘Goed nieuws,’ zegt {p2}."]', "quotes = []", r"quotes must be a non-empty"),
+        ('key = "markt"', 'key = "Markt!"', r"key must be a plain lower-case word"),
+        ('months = ["maart", "mei"]', 'streets = ["Markt"]', r"hides the vocabulary list"),
+        ("[[story]]", "[[stories]]", r"unknown top-level entries \['stories'\]"),
+        ('"maart", "mei"]', '"maart", "mei"', r"stories.toml: "),
+    ],
+)
+def test_story_data_mistakes_are_refused(old, new, message):
+    assert old in MINIMAL_STORIES
+    with pytest.raises(StoryError, match=message):
+        load_stories(MINIMAL_STORIES.replace(old, new, 1))
+
+
+def test_story_keys_are_unique():
+    twice = MINIMAL_STORIES + MINIMAL_STORIES[MINIMAL_STORIES.index("[[story]]") :]
+    with pytest.raises(StoryError, match="two stories with key 'markt'"):
+        load_stories(twice)
+
+
+def test_template_values_change_the_case_of_the_first_letter():
+    values = TemplateValues(shop="nieuwe bakkerij", crash="Fietser zwaargewond")
+    assert "{shop_cap} | {crash_low}".format_map(values) == "Nieuwe bakkerij | fietser zwaargewond"
+    with pytest.raises(KeyError):
+        "{shop_upper}".format_map(values)
 
 
 def test_titles_and_slugs_are_unique():
