@@ -226,7 +226,7 @@ def m010_archiving_crawl_ledger(db: Database) -> None:
 def m011_search_array_facet_indexes(db: Database) -> None:
     """Indexes on the JSON text of categories and tags, for the array facets at scale.
 
-    The facets and the search form group articles by these lists (archive/plugins/research.py);
+    The facets and the search form group articles by these lists (archive/research/);
     an index answers that without reading the articles: at 1 000 000 articles 0.04-0.09 s
     instead of 0.7-0.9 s, past the facet time limit (docs/search-scale.md). About 65 bytes per
     article.
@@ -446,6 +446,24 @@ def record_crawl_error(
     db["crawl_errors"].insert(
         {"crawl_id": crawl_id, "at": utc_now(), "url": url, "status": status, "reason": reason}
     )
+
+
+def close_abandoned_crawls(db: Database) -> int:
+    """Mark crawls still 'running' as crashed; call only while holding the archive's lock.
+
+    A crawl that holds the lock is the only one running, so any other 'running' row belongs to
+    a process that died (killed, out of memory, power loss) before it could close its row.
+    """
+    with db.atomic():
+        cursor = db.execute(
+            "UPDATE crawls SET status = 'crashed', finish_reason = 'process died' "
+            "WHERE status = 'running'"
+        )
+    if cursor.rowcount:
+        logger.warning(
+            "%d earlier crawl(s) had died without closing; marked crashed", cursor.rowcount
+        )
+    return int(cursor.rowcount)
 
 
 def get_crawl(db: Database, crawl_id: int) -> dict[str, Any]:

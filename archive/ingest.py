@@ -45,6 +45,7 @@ from archive.db import (
     JSON_LIST_COLUMNS,
     ArchiveError,
     SaveCounts,
+    close_abandoned_crawls,
     finish_crawl,
     open_archive,
     save_articles,
@@ -488,8 +489,6 @@ class Ingest:
     # --- the ledger ---
 
     def start_ledger(self, source: str) -> None:
-        from crawler.archiving import close_abandoned_crawls
-
         close_abandoned_crawls(self.db)  # we hold the archive lock: 'running' rows are dead
         self.report.crawl_id = start_crawl(
             self.db, site=None, start_urls=[source], trigger="ingest"

@@ -137,3 +137,33 @@ def move_articles(db: Database, moves: Iterable[tuple[str, str]], moved_at: str)
             logger.info("Article moved from %s to %s: kept as one row", old, new)
             moved += 1
     return moved
+
+
+def forget_warc_versions(db: Database, url: str) -> str | None:
+    """Before rebuilding an article from the WARCs: drop the versions they will give again.
+
+    Clearing its content hash makes its first re-extracted capture count as a change, so the
+    rebuilt history starts with it; versions from before WARC capture (no pointer) are kept.
+    Returns the content hash it had.
+    """
+    with db.atomic():
+        row = db.execute("SELECT id, content_hash FROM articles WHERE url = ?", [url]).fetchone()
+        if row is None:
+            return None
+        db.execute(
+            "DELETE FROM article_versions WHERE article_id = ? AND warc_record_id IS NOT NULL",
+            [row[0]],
+        )
+        db.execute("UPDATE articles SET content_hash = NULL WHERE id = ?", [row[0]])
+    return str(row[1])
+
+
+def rebuilt_state(db: Database, url: str) -> tuple[str | None, int] | None:
+    """An article's content hash and its number of WARC-derived versions; None if not stored."""
+    row = db.execute(
+        "SELECT content_hash, (SELECT count(*) FROM article_versions v "
+        "WHERE v.article_id = articles.id AND v.warc_record_id IS NOT NULL) "
+        "FROM articles WHERE url = ?",
+        [url],
+    ).fetchone()
+    return None if row is None else (row[0], int(row[1]))

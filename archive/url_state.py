@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -94,3 +96,39 @@ def record_not_modified(db: Database, fetches: Sequence[Mapping[str, Any]], fetc
             )
             touched += cursor.rowcount
     return touched
+
+
+def read_fetch_state(
+    db_path: str | Path,
+) -> tuple[list[tuple[Any, ...]], set[str], dict[str, str]]:
+    """What an incremental crawl needs to know, read-only, from an archive file (or none).
+
+    Returns a row per fetched URL (url, etag, last_modified, lastmod, last_fetched,
+    last_changed, the article's published, kind, content_hash, lastmod_trusted), the URLs
+    taken down, and the aliases (alias → URL). Archives from before a column existed give NULL.
+    """
+    path = Path(db_path)
+    if not path.exists():
+        return [], set(), {}
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "url_state" not in tables:
+            return [], set(), {}
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(url_state)")}
+        extra = ("kind", "content_hash", "lastmod_trusted")
+        selected = ", ".join(f"s.{c}" if c in columns else "NULL" for c in extra)
+        rows = conn.execute(
+            "SELECT s.url, s.etag, s.last_modified, s.lastmod, s.last_fetched, s.last_changed, "
+            f"a.published, {selected} FROM url_state s LEFT JOIN articles a ON a.url = s.url "
+            "WHERE s.last_fetched IS NOT NULL"
+        ).fetchall()
+        removed = set()
+        if "takedowns" in tables:
+            removed = {url for (url,) in conn.execute("SELECT url FROM takedowns")}
+        aliases = {}
+        if "url_aliases" in tables:
+            aliases = dict(conn.execute("SELECT alias, url FROM url_aliases").fetchall())
+    finally:
+        conn.close()
+    return rows, removed, aliases

@@ -397,7 +397,7 @@ def _build_system(
     name: str, venvs: Path, site: str, peer_site: str, workers: int, concurrency: int
 ) -> System:
     if name in ("newsarchive", "newsarchive-sitemap"):
-        crawl = [sys.executable, "-m", "archive", "crawl", "--start-url", site, "--delay", "0"]
+        crawl = [sys.executable, "-m", "newsarchive", "crawl", "--start-url", site, "--delay", "0"]
         crawl += ["--site", PROFILE, "--workers", str(workers)]
         settings = f"`--delay 0 --workers {workers}` (32 requests at a time)"
         if name == "newsarchive-sitemap":  # the peers' discovery: the sitemap's URLs only
@@ -558,10 +558,10 @@ def _bare_extraction(html: bytes, url: str) -> Any:
 
 def _ours(html: bytes, url: str) -> Any:
     from crawler.extract import NotAnArticle, extract_article
-    from crawler.workers import _profile
+    from crawler.workers import cached_profile
 
     try:
-        return extract_article(html, url, profile=_profile(PROFILE))
+        return extract_article(html, url, profile=cached_profile(PROFILE))
     except NotAnArticle:
         return None
 

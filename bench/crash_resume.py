@@ -39,7 +39,7 @@ def crawl_command(db: Path, url: str) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "archive",
+        "newsarchive",
         "crawl",
         "--db",
         str(db),

@@ -109,7 +109,7 @@ def crawl_size(size: int, work: Path, workers: int, address: str, port: int) -> 
         else:
             stale.unlink()
     with DemoSiteServer(size, address, port) as server:
-        command = [sys.executable, "-m", "archive", "crawl", "--start-url", server.url()]
+        command = [sys.executable, "-m", "newsarchive", "crawl", "--start-url", server.url()]
         command += ["--delay", "0", "--site", PROFILE, "--workers", str(workers), "--db", str(db)]
         counter = ArticleCounter(db)
         counter.start()

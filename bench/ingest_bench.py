@@ -105,7 +105,7 @@ def ingest(url: str, db: Path, batch_size: int) -> tuple[float, float, str]:
     started = time.perf_counter()
     result = subprocess.run(  # noqa: S603 - our own command line
         [
-            *(sys.executable, "-m", "archive", "ingest", "--redis", url, "--db", str(db)),
+            *(sys.executable, "-m", "newsarchive", "ingest", "--redis", url, "--db", str(db)),
             *("--idle-exit", "0", "--batch-size", str(batch_size), "--log-level", "WARNING"),
         ],
         cwd=REPO,

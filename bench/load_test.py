@@ -44,7 +44,7 @@ from demosite import DemoSite  # noqa: E402
 
 LOCKED = "database is locked"
 DEMOSITE = [sys.executable, "-m", "demosite", "serve"]
-SERVE = [sys.executable, "-m", "archive", "serve"]
+SERVE = [sys.executable, "-m", "newsarchive", "serve"]
 WORDS = [
     "scholen",
     "brandweer",
@@ -106,7 +106,7 @@ class CrawlLoop(threading.Thread):
         command = [
             sys.executable,
             "-m",
-            "archive",
+            "newsarchive",
             "crawl",
             "--db",
             str(self.db),

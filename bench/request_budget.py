@@ -6,7 +6,7 @@
 
 On the real site each request costs about 1.5 s (the politeness delay), so a crawl's duration
 is its number of requests. This script serves sites on 127.0.0.1, runs `newsarchive crawl` against
-them as a user would (a child process: `python -m archive crawl --db DB --delay 0 --workers 2
+them as a user would (a child process: `python -m newsarchive crawl --db DB --delay 0 --workers 2
 --start-url URL`, with `--site antwerpspersbureau` for the demo site) and classifies every request
 the server answered, from the server's side:
 
@@ -313,7 +313,7 @@ def run_crawl(
     db: Path, url: str, *, profile: str | None, repo: Path, timeout: float, log_file: Path
 ) -> tuple[int, float, str]:
     """`newsarchive crawl` at full speed into db; (exit status, seconds, last line of output)."""
-    command = [sys.executable, "-m", "archive", "crawl", "--db", str(db), "--delay", "0"]
+    command = [sys.executable, "-m", "newsarchive", "crawl", "--db", str(db), "--delay", "0"]
     command += ["--workers", "2", "--start-url", url]
     if profile:
         command += ["--site", profile]

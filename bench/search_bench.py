@@ -684,7 +684,7 @@ def measure(path: Path, runs: int, slow_runs: int, terms: dict[str, str]) -> dic
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "archive", "serve", "--db", str(path), "--port", str(port)],
+        [sys.executable, "-m", "newsarchive", "serve", "--db", str(path), "--port", str(port)],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.db import get_crawl
 from archive.quality import field_drift_warnings
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ def archiving_columns(db: Database, crawl_id: int, stats: dict[str, Any]) -> dic
     def stat(key: str) -> int:
         return int(stats.get(key, 0) or 0)
 
-    started = db.execute("SELECT started FROM crawls WHERE id = ?", [crawl_id]).fetchone()[0]
+    started = get_crawl(db, crawl_id)["started"]
     warnings = field_drift_warnings(db, started)
     for warning in warnings:
         logger.warning("FIELD DROP in crawl %s: %s", crawl_id, warning)
@@ -33,21 +34,3 @@ def archiving_columns(db: Database, crawl_id: int, stats: dict[str, Any]) -> dic
         "cdxj_index": stats.get("newsarchive/warc/index"),
         "warnings": json.dumps(warnings, ensure_ascii=False) if warnings else None,
     }
-
-
-def close_abandoned_crawls(db: Database) -> int:
-    """Mark crawls still 'running' as crashed; call only while holding the archive's lock.
-
-    A crawl that holds the lock is the only one running, so any other 'running' row belongs to
-    a process that died (killed, out of memory, power loss) before it could close its row.
-    """
-    with db.atomic():
-        cursor = db.execute(
-            "UPDATE crawls SET status = 'crashed', finish_reason = 'process died' "
-            "WHERE status = 'running'"
-        )
-    if cursor.rowcount:
-        logger.warning(
-            "%d earlier crawl(s) had died without closing; marked crashed", cursor.rowcount
-        )
-    return int(cursor.rowcount)

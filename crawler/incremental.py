@@ -18,7 +18,6 @@ Listings, sitemaps and feeds are always fetched: they are how new articles are f
 from __future__ import annotations
 
 import logging
-import sqlite3
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response
 
+from archive.url_state import read_fetch_state
 from crawler.redirects import url_twins
 
 if TYPE_CHECKING:
@@ -140,30 +140,7 @@ def load_url_states(
     db_path: str | Path,
 ) -> tuple[dict[str, UrlState], set[str], dict[str, str]]:
     """Fetch state of every known URL, the URLs taken down, and the aliases (alias → URL)."""
-    path = Path(db_path)
-    if not path.exists():
-        return {}, set(), {}
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "url_state" not in tables:
-            return {}, set(), {}
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(url_state)")}
-        extra = ("kind", "content_hash", "lastmod_trusted")
-        selected = ", ".join(f"s.{c}" if c in columns else "NULL" for c in extra)
-        rows = conn.execute(
-            "SELECT s.url, s.etag, s.last_modified, s.lastmod, s.last_fetched, s.last_changed, "
-            f"a.published, {selected} FROM url_state s LEFT JOIN articles a ON a.url = s.url "
-            "WHERE s.last_fetched IS NOT NULL"
-        ).fetchall()
-        removed = set()
-        if "takedowns" in tables:
-            removed = {url for (url,) in conn.execute("SELECT url FROM takedowns")}
-        aliases = {}
-        if "url_aliases" in tables:
-            aliases = dict(conn.execute("SELECT alias, url FROM url_aliases").fetchall())
-    finally:
-        conn.close()
+    rows, removed, aliases = read_fetch_state(db_path)
     return {row[0]: UrlState(*row) for row in rows}, removed, aliases
 
 

@@ -8,8 +8,14 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 
-from archive.db import finish_crawl, open_archive, record_crawl_error, start_crawl
-from crawler.archiving import archiving_columns, close_abandoned_crawls
+from archive.db import (
+    close_abandoned_crawls,
+    finish_crawl,
+    open_archive,
+    record_crawl_error,
+    start_crawl,
+)
+from crawler.archiving import archiving_columns
 from crawler.costs import REQUEST_KINDS, TRAPS_CUT_STAT, request_counts
 from crawler.signals import crawl_error
 

@@ -29,7 +29,7 @@ def run_newsarchive(
 ) -> subprocess.CompletedProcess:
     """Run the `newsarchive` command line in a child process, as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
+        [sys.executable, "-m", "newsarchive", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -96,7 +96,7 @@ def archive_url(demo_archive, tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key != "NEWSARCHIVE_ALLOW_SQL"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "archive", "serve", "--db", str(path), "--port", str(port)],
+        [sys.executable, "-m", "newsarchive", "serve", "--db", str(path), "--port", str(port)],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

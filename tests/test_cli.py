@@ -8,7 +8,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
+from newsarchive.cli import cli
 from tests.conftest import PAGES, json_lines
 
 

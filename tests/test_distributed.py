@@ -100,7 +100,7 @@ def redis_url(redis_server: RedisServer) -> str:
 def newsarchive_process(*args: str, stderr_path: Path) -> subprocess.Popen:
     """`newsarchive ARGS` in the background; its stderr goes to a file (no pipe to fill up)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "archive", *args],
+        [sys.executable, "-m", "newsarchive", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=stderr_path.open("w"),

@@ -7,7 +7,7 @@ import re
 import click
 import pytest
 
-from archive.cli import cli
+from newsarchive.cli import cli
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -433,8 +433,8 @@ def verify(db: str, warc_dir: str | None) -> None:
 )
 def reextract(db: str, warc_dir: str | None, workers: int | None) -> None:
     """Rebuild article rows and versions from the WARC files, without network."""
-    from archive.reextract import reextract_archive
     from archive.warcs import warc_files
+    from crawler.reextract import reextract_archive
 
     folder = Path(warc_dir) if warc_dir else default_warc_dir(db)
     files = warc_files(folder)

@@ -22,7 +22,11 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive.db import save_articles
+from archive.revisions import forget_warc_versions, rebuilt_state
 from archive.warcs import Capture, iter_captures, warc_files
+from crawler.extract import looks_like_listing_url
+from crawler.profiles import profile_for_url
+from crawler.workers import extract_page, warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +61,6 @@ class _Position:
 
 def is_article_candidate(capture: Capture) -> bool:
     """Whether the crawler would have sent this response to extraction."""
-    from crawler.extract import looks_like_listing_url
-
     if capture.record_type != "response" or capture.status != 200:
         return False
     content_type = (capture.header("Content-Type") or "").lower()
@@ -79,8 +81,6 @@ def _iso(warc_date: str) -> str:
 
 
 def _profile_name(capture: Capture) -> str:
-    from crawler.profiles import profile_for_url
-
     return capture.site or profile_for_url(capture.url).name
 
 
@@ -88,11 +88,9 @@ def _extract_in_order(
     captures: Iterator[Capture], workers: int, report: ReextractReport
 ) -> Iterator[tuple[Capture, object]]:
     """Extract candidates in a process pool, yielding (capture, outcome) in capture order."""
-    from crawler.workers import _warm_up, extract_page
-
     context = multiprocessing.get_context("forkserver")
     window: deque[tuple[Capture, Future]] = deque()
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up) as pool:
         for capture in captures:
             report.captures += 1
             if not is_article_candidate(capture):
@@ -160,7 +158,7 @@ def reextract_archive(
         record = {**outcome.record, **capture.pointer()}  # type: ignore[attr-defined]
         url = record["url"]
         if url not in before:
-            before[url] = _forget_warc_versions(db, url)
+            before[url] = forget_warc_versions(db, url)
         save_articles(db, [record], site=capture.site, seen_at=_iso(capture.date))
     if progress is not None and position.file:
         progress(sizes.get(position.file, 0) - position.offset)
@@ -170,37 +168,14 @@ def reextract_archive(
 
 def _compare(db: Database, before: dict[str, str | None], report: ReextractReport) -> None:
     for url, old_hash in before.items():
-        row = db.execute(
-            "SELECT content_hash, (SELECT count(*) FROM article_versions v "
-            "WHERE v.article_id = articles.id AND v.warc_record_id IS NOT NULL) "
-            "FROM articles WHERE url = ?",
-            [url],
-        ).fetchone()
-        if row is None:  # taken down
+        state = rebuilt_state(db, url)
+        if state is None:  # taken down
             continue
-        report.versions += row[1]
+        content_hash, warc_versions = state
+        report.versions += warc_versions
         if old_hash is None:
             report.rows_new += 1
-        elif old_hash == row[0]:
+        elif old_hash == content_hash:
             report.rows_same += 1
         else:
             report.rows_changed += 1
-
-
-def _forget_warc_versions(db: Database, url: str) -> str | None:
-    """Before rebuilding an article from the WARCs: drop the versions they will give again.
-
-    Clearing its content hash makes its first re-extracted capture count as a change, so the
-    rebuilt history starts with it; versions from before WARC capture (no pointer) are kept.
-    Returns the content hash it had.
-    """
-    with db.atomic():
-        row = db.execute("SELECT id, content_hash FROM articles WHERE url = ?", [url]).fetchone()
-        if row is None:
-            return None
-        db.execute(
-            "DELETE FROM article_versions WHERE article_id = ? AND warc_record_id IS NOT NULL",
-            [row[0]],
-        )
-        db.execute("UPDATE articles SET content_hash = NULL WHERE id = ?", [row[0]])
-    return str(row[1])
