@@ -381,7 +381,7 @@ def save_articles(
     with db.atomic():
         for url in revisions.taken_down(db, list(rows)):
             del rows[url]  # removed from the archive on request: never stored again
-        existing = _existing_hashes(db, list(rows))
+        existing = revisions.article_values(db, list(rows), "content_hash")
         new_rows = []
         for url, row in rows.items():
             if url not in existing:
@@ -404,17 +404,6 @@ def save_articles(
         # The Dutch search index analyzes what the triggers queued, in the same transaction.
         search.sync_search_index(db.conn)
     return counts
-
-
-def _existing_hashes(db: Database, urls: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    # Stay well under SQLite's bound-parameter limit.
-    for start in range(0, len(urls), 500):
-        chunk = urls[start : start + 500]
-        placeholders = ", ".join("?" for _ in chunk)
-        sql = f"SELECT url, content_hash FROM articles WHERE url IN ({placeholders})"
-        found.update(dict(db.execute(sql, chunk).fetchall()))
-    return found
 
 
 def start_crawl(

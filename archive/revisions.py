@@ -58,7 +58,7 @@ def record_versions(db: Database, rows: Iterable[Mapping[str, Any]], captured_at
     rows = list(rows)
     if not rows:
         return 0
-    ids = _article_ids(db, [row["url"] for row in rows])
+    ids = article_values(db, [row["url"] for row in rows], "id")
     versions = []
     for row in rows:
         article_id = ids.get(row["url"])
@@ -72,12 +72,14 @@ def record_versions(db: Database, rows: Iterable[Mapping[str, Any]], captured_at
     return len(versions)
 
 
-def _article_ids(db: Database, urls: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def article_values(db: Database, urls: list[str], column: str) -> dict[str, Any]:
+    """One column of the stored articles with these URLs, by URL (absent URLs left out)."""
+    found: dict[str, Any] = {}
+    # Stay well under SQLite's bound-parameter limit.
     for start in range(0, len(urls), 500):
         chunk = urls[start : start + 500]
         placeholders = ", ".join("?" for _ in chunk)
-        sql = f"SELECT url, id FROM articles WHERE url IN ({placeholders})"
+        sql = f"SELECT url, [{column}] FROM articles WHERE url IN ({placeholders})"
         found.update(dict(db.execute(sql, chunk).fetchall()))
     return found
 
@@ -117,7 +119,7 @@ def move_articles(db: Database, moves: Iterable[tuple[str, str]], moved_at: str)
         for old, new in moves:
             if old == new:
                 continue
-            ids = _article_ids(db, [old, new])
+            ids = article_values(db, [old, new], "id")
             if old not in ids:
                 continue
             if new in ids:

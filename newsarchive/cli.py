@@ -29,6 +29,19 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DB = "archive.db"
 
+# Options that several commands share.
+_WARC_DIR_OPTION = click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False),
+    help="Folder of the WARC files (default: <db stem>-warc/ beside the archive).",
+)
+_LOG_LEVEL_OPTION = click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+)
+
 
 @click.group()
 @click.version_option(package_name="newsarchive")
@@ -150,12 +163,7 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
     "--workers", type=click.IntRange(min=1), help="Extraction processes (default: cores)."
 )
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log here.")
-@click.option(
-    "--log-level",
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="INFO",
-    show_default=True,
-)
+@_LOG_LEVEL_OPTION
 @click.option(
     "--route",
     "routes",
@@ -177,11 +185,7 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
     show_default=True,
     help="Recorded in the crawl ledger; use 'scheduled' from cron or systemd.",
 )
-@click.option(
-    "--warc-dir",
-    type=click.Path(file_okay=False),
-    help="Folder of the WARC files (default: <db stem>-warc/ beside the archive).",
-)
+@_WARC_DIR_OPTION
 @click.option("--no-warc", is_flag=True, help="Do not keep the responses in WARC files.")
 @click.option(
     "--full",
@@ -391,13 +395,6 @@ def _exit_busy(error: ArchiveLocked) -> NoReturn:
     sys.exit(EX_TEMPFAIL)
 
 
-_WARC_DIR_OPTION = click.option(
-    "--warc-dir",
-    type=click.Path(file_okay=False),
-    help="Folder of the WARC files (default: <db stem>-warc/ beside the archive).",
-)
-
-
 @cli.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
 @_WARC_DIR_OPTION
@@ -514,12 +511,7 @@ def remove(url: str, reason: str, db: str, warc_dir: str | None) -> None:
     help="Stop after this long without a new item (default: run until SIGTERM or Ctrl-C).",
 )
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the log here.")
-@click.option(
-    "--log-level",
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="INFO",
-    show_default=True,
-)
+@_LOG_LEVEL_OPTION
 def ingest(
     redis_url: str,
     db: str,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from archive.db import migrate
 from demosite import DemoSite, serve_demo_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,6 +23,14 @@ SHARED = REPO.parent / "shared"
 PAGES = Path(__file__).resolve().parent / "pages"
 DEMO_ARTICLES = 150
 DEMO_PROFILE = "antwerpspersbureau"
+
+
+@pytest.fixture
+def db() -> Database:
+    """A fresh archive in memory, migrated."""
+    database = Database(memory=True)
+    migrate(database)
+    return database
 
 
 def run_newsarchive(

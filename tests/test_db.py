@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from sqlite_utils import Database
 
 from archive.db import (
     check_integrity,
@@ -37,13 +36,6 @@ def make_record(n: int, **changes):
     }
     record.update(changes)
     return record
-
-
-@pytest.fixture
-def db():
-    database = Database(memory=True)
-    migrate(database)
-    return database
 
 
 def test_migrations_can_be_applied_twice(tmp_path):

@@ -34,13 +34,6 @@ def record(n: int, **changes):
     return base
 
 
-@pytest.fixture
-def db():
-    database = Database(memory=True)
-    migrate(database)
-    return database
-
-
 def ids(db, query, **kwargs):
     return [row["id"] for row in search.search(db.conn, query, **kwargs).rows]
 

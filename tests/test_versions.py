@@ -20,13 +20,6 @@ def record(text: str, title: str = "Brug dicht", **extra: object) -> dict:
     return {"url": URL, "title": title, "text": text, "author": "Jan Peeters", **extra}
 
 
-@pytest.fixture
-def db() -> Database:
-    database = Database(memory=True)
-    migrate(database)
-    return database
-
-
 @pytest.mark.parametrize(
     ("title", "text", "flag"),
     [

@@ -4,6 +4,7 @@ JSON-LD and og:type, teaser blocks), static pages; and listing-shaped URLs, for 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import islice
 from typing import TypeGuard
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -413,14 +414,7 @@ def _teaser_blocks(page: Page, region: etree._Element) -> tuple[list[etree._Elem
         if text_length(block) > TEASER_MAX_CHARS:
             continue
         groups.setdefault((parent, block.tag), {})[block] = target
-    blocks: list[etree._Element] = []
-    targets = 0
-    for members in groups.values():
-        different = len(set(members.values()))
-        if different >= 2:
-            blocks.extend(members)
-            targets += different
-    return blocks, targets
+    return _linking_groups(groups.values())
 
 
 def _list_entries(
@@ -452,14 +446,7 @@ def _list_entries(
         parent = item.getparent()
         if parent is not None:
             lists.setdefault(parent, {})[item] = target
-    entries: list[etree._Element] = []
-    targets = 0
-    for members in lists.values():
-        different = len(set(members.values()))
-        if different >= 2:
-            entries.extend(members)
-            targets += different
-    return entries, targets
+    return _linking_groups(lists.values())
 
 
 def _is_other_page(target: str | None, own: str | None, site: str) -> TypeGuard[str]:
@@ -570,3 +557,21 @@ def looks_like_listing_url(url: str) -> bool:
     # Drupal's pagers: ?page=2 alone (beside tracking); an article's own ?id=…&page=2 is no listing
     names = [(name, value) for name, value in parse_qsl(query) if not name.startswith("utm_")]
     return len(names) == 1 and names[0][0] == "page" and names[0][1].isdigit()
+
+
+def _linking_groups(
+    groups: Iterable[dict[etree._Element, str]],
+) -> tuple[list[etree._Element], int]:
+    """The members of the groups that link to at least two different pages, and how many pages.
+
+    A group maps each element to the page it links to; one that names a single page is a
+    block of links to one article, not a list of them.
+    """
+    members: list[etree._Element] = []
+    targets = 0
+    for group in groups:
+        different = len(set(group.values()))
+        if different >= 2:
+            members.extend(group)
+            targets += different
+    return members, targets
