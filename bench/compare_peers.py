@@ -281,21 +281,49 @@ PEERS = Path(__file__).resolve().parent / "peers"
 PROFILE = "antwerpspersbureau"
 PEER_HOST = "demo.localhost"
 # What each virtualenv is filled with (the newest release on PyPI when it is created).
+# justext (used by trafilatura) imports lxml.html.clean, split out of lxml 5.2+ into its own
+# package that trafilatura does not require: without it `import trafilatura` fails.
 VENV_PACKAGES = {
-    "news-please": ["news-please"],
-    "newspaper4k": ["newspaper4k"],
-    "trafilatura": ["trafilatura"],
+    "news-please": ["news-please", "lxml_html_clean"],
+    "newspaper4k": ["newspaper4k", "lxml_html_clean"],
+    "trafilatura": ["trafilatura", "lxml_html_clean"],
+}
+# The module each peer is used through: a virtualenv that cannot import it is filled again.
+VENV_IMPORTS = {
+    "news-please": "newsplease",
+    "newspaper4k": "newspaper",
+    "trafilatura": "trafilatura",
 }
 
 
+class PeerSetupError(RuntimeError):
+    """A peer's virtualenv could not be made complete."""
+
+
+def _imports(python: Path, module: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [str(python), "-c", f"import {module}"], capture_output=True, text=True, check=False
+    )
+
+
 def ensure_venv(venvs: Path, name: str) -> Path:
-    """The peer's virtualenv, created and filled from PyPI when missing; returns its python."""
+    """The peer's virtualenv, created and filled from PyPI until it imports; returns its python."""
     python = venvs / name / "bin" / "python"
+    if python.exists() and _imports(python, VENV_IMPORTS[name]).returncode == 0:
+        return python
     if not python.exists():
         print(f"creating the virtualenv of {name} in {venvs / name}", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(venvs / name)], check=True)  # noqa: S603
-        pip = [str(python), "-m", "pip", "install", "-q"]
-        subprocess.run([*pip, *VENV_PACKAGES[name]], check=True)  # noqa: S603
+    else:
+        print(f"completing the virtualenv of {name} in {venvs / name}", file=sys.stderr)
+    pip = [str(python), "-m", "pip", "install", "-q"]
+    subprocess.run([*pip, *VENV_PACKAGES[name]], check=True)  # noqa: S603
+    check = _imports(python, VENV_IMPORTS[name])
+    if check.returncode != 0:
+        last = (check.stderr.strip().splitlines() or ["no output"])[-1]
+        raise PeerSetupError(
+            f"{name}: 'import {VENV_IMPORTS[name]}' fails in {venvs / name}: {last}"
+        )
     return python
 
 
@@ -805,9 +833,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     measurements: list[Measurement] = []
     with DemoSiteServer(args.articles, args.address, args.port, args.theme) as server:
         peer_site = server.url(PEER_HOST)
-        systems = build_systems(
-            names, args.venvs, server.url(), peer_site, args.workers, args.concurrency
-        )
+        try:
+            systems = build_systems(
+                names, args.venvs, server.url(), peer_site, args.workers, args.concurrency
+            )
+        except PeerSetupError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         for round_number in range(1, args.runs + 1):
             for system in systems:
                 run_dir = args.work / f"{args.articles}" / system.name
