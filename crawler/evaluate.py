@@ -1,6 +1,6 @@
 """Extraction quality: our extractor against bare trafilatura, on annotated and labelled pages.
 
-Three evaluations, one command each:
+Five evaluations, one command each:
 
 * ``python -m crawler.evaluate [--pages DIR] [--limit N] [--per-page]``: the annotated pages of
   trafilatura's evaluation set. DIR holds ``expectations.json`` (URL -> file, "with" strings a
@@ -15,6 +15,9 @@ Three evaluations, one command each:
 * ``python -m crawler.evaluate --headlines [FILE] [--pages DIR] [--per-page]``: title and
   publication day of the annotated pages labelled by hand (``tests/data/``), from what each page
   shows its readers, then the same pages with a ``<title>`` that is only the site's name.
+* ``python -m crawler.evaluate --news [DIR] [--per-page]``: real news article pages of many
+  publishers (``truth.jsonl`` and gzipped pages), title, publication day, authors and body word
+  F1, scored as news_field_matches and word_token_scores say.
 """
 
 from __future__ import annotations
@@ -270,6 +273,13 @@ FIELD_LABELS = {
     "categories": "categories",
     "tags": "tags",
 }
+# The fields a news page is scored on (see news_field_matches), and every field a report may show.
+NEWS_FIELD_LABELS = {
+    "title": "title",
+    "published_day": "published (day)",
+    "authors": "authors (set)",
+}
+ALL_FIELD_LABELS = FIELD_LABELS | NEWS_FIELD_LABELS
 # What bare trafilatura cannot give: it scores these as wrong, and the report says why.
 BASELINE_GAPS = {
     "published": "bare trafilatura gives a day, no time",
@@ -297,7 +307,8 @@ _JSON_LD_RE = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>.*?</script\s
 class LabelledPage:
     """A page and the values a correct extraction gives, taken from a source other than the page.
 
-    truth holds any of the FIELD_LABELS keys and "text"; a key left out is not scored on this page.
+    truth holds any of the FIELD_LABELS keys (NEWS_FIELD_LABELS for scoring "news") and "text"; a
+    key left out is not scored on this page.
     """
 
     name: str
@@ -305,6 +316,9 @@ class LabelledPage:
     html: bytes
     truth: Mapping[str, Any]
     declared_encoding: str | None = None
+    # "exact", or "news": titles without case and punctuation, authors as sets of name keys,
+    # body scored on word tokens (see news_field_matches)
+    scoring: str = "exact"
 
 
 @dataclass(frozen=True)
@@ -363,14 +377,19 @@ class LabelledPageResult:
         """Labelled field -> whether "ours" or "baseline" gave exactly the true value.
 
         Titles are compared after whitespace normalisation (runs of spaces, no-break spaces and
-        newlines read as one space), every other field exactly.
+        newlines read as one space), every other field exactly; a news page's fields as
+        news_field_matches says.
         """
         extraction: Extraction = getattr(self, which)
         matched = {}
-        for name in FIELD_LABELS:
+        labels = NEWS_FIELD_LABELS if self.page.scoring == "news" else FIELD_LABELS
+        for name in labels:
             if name not in self.page.truth:
                 continue
             got, wanted = extraction.fields.get(name), self.page.truth[name]
+            if self.page.scoring == "news":
+                matched[name] = news_field_matches(name, got, wanted)
+                continue
             if name == "title":
                 got, wanted = normalise_space(got), normalise_space(wanted)
             matched[name] = got == wanted
@@ -380,6 +399,8 @@ class LabelledPageResult:
         """Body text score of "ours" or "baseline", or None when the page has no reference text."""
         if "text" not in self.page.truth:
             return None
+        if self.page.scoring == "news":
+            return word_token_scores(getattr(self, which).text, self.page.truth["text"])
         return token_scores(getattr(self, which).text, self.page.truth["text"])
 
 
@@ -424,7 +445,7 @@ class LabelledEvaluation:
         )
         seconds = sorted(getattr(r, which).seconds for r in self.results)
         return FieldSummary(
-            exact={name: exact[name] for name in FIELD_LABELS if name in exact},
+            exact={name: exact[name] for name in ALL_FIELD_LABELS if name in exact},
             text=text,
             median_seconds=statistics.median(seconds) if seconds else 0.0,
             p95_seconds=_percentile(seconds, 0.95),
@@ -459,7 +480,7 @@ def _extract_ours(page: LabelledPage, profile: SiteProfile) -> Extraction:
     except NotAnArticle as exc:
         return Extraction({}, "", time.perf_counter() - start, exc.reason)
     seconds = time.perf_counter() - start
-    fields = {name: record[name] for name in ("title", "published", "author", "place")}
+    fields = {name: record[name] for name in ("title", "published", "author", "authors", "place")}
     fields |= {"published_day": _day(record["published"])}
     fields |= {"categories": record["categories"], "tags": record["tags"]}
     return Extraction(fields, record["text"], seconds)
@@ -477,6 +498,8 @@ def _extract_baseline(page: LabelledPage) -> Extraction:
         "published": document.date,
         "published_day": _day(document.date),
         "author": document.author,
+        # trafilatura joins the names it finds with "; "
+        "authors": [a for a in (document.author or "").split("; ") if a.strip()],
         "place": None,
         "categories": document.categories or [],
         "tags": document.tags or [],
@@ -672,6 +695,133 @@ def headline_pages(
     return LabelledSet(f"annotated pages labelled by hand ({labels_path.name})", "generic", pages)
 
 
+# Real news article pages of many publishers, with the fields a per-publisher parser gives.
+DEFAULT_NEWS_DIR = SHARED_DIR / "realdata" / "extraction" / "fundus-dev"
+
+_WORD_RE = re.compile(r"\w+")
+_INVISIBLE = dict.fromkeys(map(ord, "\xad\u200b\u200c\u200d\u2060\ufeff"))
+# Names of a desk or a publishing account, never a person's name: left out of the truth.
+_DESK_WORDS = frozenset(
+    {"redaktion", "redactie", "rédaction", "redacción", "redazione", "newsroom", "staff", "admin"}
+)
+
+
+def title_key(value: Any) -> str | None:
+    """A title as compared on news pages: case folded, soft hyphens and zero-width characters
+    removed, punctuation and symbols left out: its runs of word characters (\\w) separated by
+    single spaces ("Kultur: Ein Fest!" -> "kultur ein fest")."""
+    if not isinstance(value, str):
+        return None
+    # soft hyphens and zero-width characters are invisible: "Helikopter\xadlandeplatz" is one word
+    visible = value.translate(_INVISIBLE)
+    return " ".join(_WORD_RE.findall(visible.casefold())) or None
+
+
+def name_key(name: str) -> str:
+    """An author's name as compared: accents kept, case folded, word characters only, in order
+    ("Kirchner-Rätsch, Eva" -> "kirchner rätsch eva"): "Last, First" never equals "First Last"."""
+    return " ".join(_WORD_RE.findall(name.casefold()))
+
+
+def author_keys(names: Iterable[str]) -> frozenset[str]:
+    """The set of name keys of a list of authors, empty names left out."""
+    return frozenset(key for name in names if (key := name_key(name)))
+
+
+def news_field_matches(name: str, got: Any, wanted: Any) -> bool:
+    """Whether a field of a news page is right: see title_key and author_keys; days exactly."""
+    if name == "title":
+        return title_key(got) is not None and title_key(got) == title_key(wanted)
+    if name == "authors":
+        return author_keys(got or ()) == author_keys(wanted)
+    return got == wanted
+
+
+def word_token_scores(extracted: str, reference: str) -> TextScore:
+    """token_scores on word tokens: runs of word characters (\\w+), case folded, so that
+    punctuation glued to a word and line breaks change nothing."""
+    return token_scores(
+        " ".join(_WORD_RE.findall(extracted.casefold())),
+        " ".join(_WORD_RE.findall(reference.casefold())),
+    )
+
+
+_SITE_NAME_META_RE = re.compile(
+    r"<meta\b[^>]*(?:og:site_name|application-name)[^>]*\bcontent\s*=\s*[\"']([^\"']+)", re.I
+)
+_TITLE_SUFFIX_RE = re.compile(
+    r"<title\b[^>]*>[^<]*(?:[|：｜]|\s[-–—]\s)\s*([^<|：｜]+?)\s*</title", re.I
+)
+
+
+def _page_site_names(html: bytes) -> set[str]:
+    """The names a page gives its site (og:site_name, application-name, a <title> suffix)."""
+    text = html[:300_000].decode("utf-8", "replace")
+    names = {m.group(1) for m in _SITE_NAME_META_RE.finditer(text)}
+    names.update(m.group(1) for m in _TITLE_SUFFIX_RE.finditer(text))
+    return {n for n in names if len(n) <= 60}
+
+
+def _is_site_or_desk(name: str, publisher: str, url: str, site_names: Iterable[str] = ()) -> bool:
+    """True for a name that is the publication itself ("DER SPIEGEL", "nieuwsblad.be") or a desk
+    ("BR24 Redaktion"): the site's own name is never an author."""
+    key = re.sub(r"\W+", "", name.casefold())
+    host = (urlsplit(url).hostname or "").casefold().removeprefix("www.")
+    labels = host.split(".")
+    site_keys = {re.sub(r"\W+", "", publisher.casefold()), re.sub(r"\W+", "", host)}
+    site_keys.update(label for label in labels[:-1] if len(label) > 3)
+    if key in {re.sub(r"\W+", "", n.casefold()) for n in site_names}:
+        return True
+    if key in site_keys or any(key.startswith(k) or k.startswith(key) for k in site_keys if k):
+        return True
+    return not {w.strip("-") for w in name.casefold().replace("-", " - ").split()}.isdisjoint(
+        _DESK_WORDS
+    )
+
+
+def _news_day(published: str, crawl_date: str) -> str:
+    """The publication day; a day after the crawl with day and month swappable is read swapped
+    (some truths have them swapped: a page cannot be published after it was fetched)."""
+    day, crawled = published[:10], crawl_date[:10]
+    if day > crawled:
+        swapped = f"{day[:4]}-{day[8:10]}-{day[5:7]}"
+        if swapped <= crawled and int(day[8:10]) <= 12:
+            return swapped
+    return day
+
+
+def news_pages(news_dir: Path = DEFAULT_NEWS_DIR) -> LabelledSet:
+    """Real news article pages of many publishers with title, day, authors and body.
+
+    news_dir holds truth.jsonl, one page a line: id, url, crawl_date, html_file (gzipped, under
+    news_dir), title, published, authors, body. Truth authors that are the publication's own name
+    or a desk are left out of the truth (see _is_site_or_desk).
+    """
+    import gzip  # only these pages are compressed
+
+    path = news_dir / "truth.jsonl"
+    try:
+        entries = [
+            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line
+        ]
+    except (OSError, ValueError) as exc:
+        raise EvaluationDataError(f"cannot read {path}: {exc}") from exc
+    pages = []
+    for entry in entries:
+        truth: dict[str, Any] = {"title": entry["title"], "text": entry.get("body") or ""}
+        if entry.get("published"):
+            truth["published_day"] = _news_day(entry["published"], entry.get("crawl_date") or "")
+        html = gzip.decompress((news_dir / entry["html_file"]).read_bytes())
+        site_names = _page_site_names(html)
+        truth["authors"] = [
+            name
+            for name in entry.get("authors") or []
+            if not _is_site_or_desk(name, entry.get("publisher") or "", entry["url"], site_names)
+        ]
+        pages.append(LabelledPage(entry["id"], entry["url"], html, truth, scoring="news"))
+    return LabelledSet(f"news pages of {news_dir.name}", "generic", pages)
+
+
 def with_site_name_title(labelled: LabelledSet, site_name: str) -> LabelledSet:
     """The same pages with every title in their head saying only the site's name.
 
@@ -727,7 +877,7 @@ def format_labelled_report(evaluation: LabelledEvaluation, per_page: bool = Fals
             f" ({', '.join(labelled.unlabelled)})"
         )
     lines.append(f"{'':24} {'newsarchive':>18} {'bare trafilatura':>18}")
-    for name, label in FIELD_LABELS.items():
+    for name, label in ALL_FIELD_LABELS.items():
         if name in ours.exact:
             note = f"  {BASELINE_GAPS[name]}" if name in BASELINE_GAPS else ""
             lines.append(f"{label:24} {_rate(ours, name):>18} {_rate(baseline, name):>18}{note}")
@@ -780,6 +930,8 @@ def _labelled_sets(args: argparse.Namespace) -> Iterable[LabelledSet]:
         demo = demo_pages(args.demo)
         yield demo
         yield with_site_name_title(demo, load_profile(DEMO_PROFILE).site_name or "")
+    if args.news is not None:
+        yield news_pages(args.news)
     if args.wordpress is not None:
         export = wordpress_export_pages(args.wordpress)
         yield export
@@ -831,6 +983,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="title and publication day of the annotated pages labelled by hand"
         f" (default {DEFAULT_HEADLINE_LABELS.relative_to(DEFAULT_HEADLINE_LABELS.parents[2])})",
     )
+    labelled.add_argument(
+        "--news",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_NEWS_DIR,
+        metavar="DIR",
+        help=f"real news article pages of many publishers (default {DEFAULT_NEWS_DIR})",
+    )
     args = parser.parse_args(argv)
     if args.demo is not None and args.demo < 1:
         parser.error("--demo needs at least one article")
@@ -838,7 +998,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.ERROR)
     reports = []
     try:
-        if args.demo is None and args.wordpress is None and args.headlines is None:
+        if all(getattr(args, n) is None for n in ("demo", "wordpress", "headlines", "news")):
             reports.append(format_report(evaluate_pages(args.pages, args.limit), args.per_page))
         for labelled_set in _labelled_sets(args):
             evaluation = evaluate_labelled(labelled_set)

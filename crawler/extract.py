@@ -33,10 +33,14 @@ from crawler.extraction.body import (
     LARGE_PAGE_ELEMENTS,
     MIN_TEXT_CHARS,
     apply_dateline,
+    article_block,
     body_to_html,
     body_to_text,
     content_tree,
+    has_main_text,
     has_prose,
+    payload_body,
+    payload_source,
     place_captions,
     remove_boilerplate,
     remove_leading_title,
@@ -93,7 +97,7 @@ __all__ = [
     "url_slug_text",
 ]
 
-EXTRACTOR_VERSION = f"newsarchive-extract/1.1 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/1.2 trafilatura/{trafilatura.__version__}"
 
 
 RECORD_FIELDS = (
@@ -177,8 +181,17 @@ def extract_article(
     author_filter = AuthorFilter.for_page(page, site_names)
     meta_authors = extract_meta_authors(page, author_filter)
 
-    # 5. the main text: trafilatura on the article, its captions put back, page furniture cut
+    # 5. the main text: trafilatura on the article, its captions put back, page furniture cut;
+    # a page rendered by script from a data payload has its text only there
+    payload = payload_source(page)
     content = run_trafilatura(content_tree(page), url, page.element_count)
+    if not has_main_text(content) and not profile.body_selectors and article_block(page):
+        # the article block held no text trafilatura takes: the whole page may
+        content = run_trafilatura(content_tree(page, whole_page=True), url, page.element_count)
+    if not has_main_text(content):
+        from_payload = payload_body(payload)
+        if from_payload is not None:
+            content = from_payload
     if content is None:
         raise NotAnArticle("no main text")
     restore_captions(content)

@@ -18,7 +18,7 @@ from crawler.extraction.common import (
     text_blocks,
 )
 from crawler.extraction.jsonld import ld_types
-from crawler.extraction.page import Page, article_node
+from crawler.extraction.page import Page, article_node, following_texts, text_window
 from crawler.profiles import SiteProfile
 
 AUTHOR_META = (
@@ -29,14 +29,48 @@ AUTHOR_META = (
     "sailthru.author",
     "parsely-author",
     "byl",
+    "articleauthor",
+    "cxenseparse:author",
 )
+
+# News agencies: their byline names the article's author (an agency is no desk of the site).
+AGENCY_NAMES = frozenset(
+    {
+        "dpa", "afp", "ap", "apa", "anp", "belga", "reuters", "sda", "sid", "kna", "epd", "efe",
+        "ansa", "tt", "ntb", "ritzau", "pap", "ctk", "čtk", "kyodo", "xinhua", "aa", "ips",
+        "europa press", "associated press", "deutsche presse-agentur", "agence france-presse",
+        "anadolu ajansı", "anadolu agency", "keystone-sda", "dpa-afx", "upi", "tass", "ria",
+    }
+)  # fmt: skip
+
+# Words that make a name a desk, an account or a company, never a person.
+DESK_WORDS = frozenset(
+    {
+        "redactie", "redaktion", "rédaction", "redacción", "redazione", "redação", "red",
+        "newsroom", "admin", "administrator", "webmaster", "staff", "editorial", "desk",
+        "gmbh", "inc", "ltd", "llc", "ag", "bv", "nv", "sa", "plc", "developer", "agenturen",
+        "agencies", "wires", "onlineredaktion", "webredaktion", "nachrichtenredaktion",
+    }
+)  # fmt: skip
+
+_DOMAIN_RE = re.compile(r"\b[\w-]+\.(?:[a-z]{2,6})(?:/|\b)", re.I)
 
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\s&\s|\sen\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
+_AUTHOR_SPLIT_RE = re.compile(
+    r"\s*(?:,|;|/|\s&\s|\s(?:en|and|und|et|y|e|og|och|ve|i|и|та)\s|、)\s*", re.I
+)
+
+# "Last, First": one comma between one word and one or two words, nothing else joining names
+_INVERTED_NAME_RE = re.compile(
+    r"^\s*([^\W\d_][\w'’-]+)\s*,\s*([^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*)?)\s*$"
+)
 
 _AUTHOR_PREFIX_RE = re.compile(
-    r"^(?:door|tekst(?:\s+en\s+foto)?\s*:?|by|von|par|por|auteur\s*:|author\s*:)\s+", re.I
+    r"^(?:door|tekst(?:\s+en\s+foto)?\s*:?|by|von|vom|par|por|di|av|af|door:|"
+    r"auteur\s*:?|author\s*:?|autor(?:in)?\s*:?|autore\s*:?|journalist\s*:?|reporter\s*:?|"
+    r"text\s*:|ein (?:bericht|kommentar) von)\s+",
+    re.I,
 )
 
 _BYLINE_TAIL_RE = re.compile(r"\s+(?:[|·•/]|[-–—]\s)|\s*\(")
@@ -46,17 +80,39 @@ _RUN_TOGETHER_RE = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}[a-zß-öø-ÿ]")
 _NAME_WORD_RE = re.compile(r"^['’]?[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?$")
 
 
-def _ld_names(value: Any) -> list[str]:
+def _ld_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Author names of a JSON-LD value: a string, a Person or Organization (by its name, or
+    givenName and familyName, or its @id in the page's graph), or a list of those."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        if ld_types(value) & {"Organization", "NewsMediaOrganization"}:
-            return []
+        if "name" not in value and "givenName" not in value and value.get("@id") in by_id:
+            value = by_id[value["@id"]]
         name = value.get("name")
-        return [name] if isinstance(name, str) else []
+        if isinstance(name, list):
+            name = next((n for n in name if isinstance(n, str)), None)
+        if isinstance(name, str) and name.strip():
+            return [name]
+        parts = [value.get(key) for key in ("givenName", "additionalName", "familyName")]
+        joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+        # a structured name is one person: commas inside it join nothing
+        return [joined.replace(",", " ")] if joined else []
     if isinstance(value, list):
-        return [name for item in value[:20] for name in _ld_names(item)]
+        return [name for item in value[:20] for name in _ld_names(item, by_id)]
     return []
+
+
+def _nodes_by_id(page: Page) -> dict[str, dict[str, Any]]:
+    return {
+        node["@id"]: node
+        for node in page.ld_nodes
+        if isinstance(node.get("@id"), str) and ld_types(node) & {"Person", "Organization"}
+    }
+
+
+def is_agency(name: str) -> bool:
+    """True for the name of a news agency ("dpa", "Reuters", "Anadolu Ajansı")."""
+    return clean_text(name).casefold().strip(" .") in AGENCY_NAMES
 
 
 @dataclass
@@ -65,6 +121,7 @@ class AuthorFilter:
 
     rejected: frozenset[str]
     site_words: frozenset[str]
+    site_label: str = ""
 
     @classmethod
     def for_page(cls, page: Page, site_names: list[str]) -> AuthorFilter:
@@ -75,11 +132,14 @@ class AuthorFilter:
             rejected.add(_name_key(name))
             site_words.update(w.casefold() for w in re.findall(r"\w{4,}", name))
         host = host_key(page.url)[0]
+        site_label = ""
         if host:
             labels = host.split(".")
-            rejected.add(_name_key(labels[0] if len(labels) < 3 else labels[-2]))
+            site_label = labels[0] if len(labels) < 3 else labels[-2]
+            rejected.add(_name_key(site_label))
+            rejected.add(_name_key(host))
             site_words.update(labels)
-        return cls(frozenset(rejected), frozenset(site_words))
+        return cls(frozenset(rejected), frozenset(site_words), site_label.casefold())
 
     def clean(self, raw: str, lowercase_words: tuple[str, ...]) -> str | None:
         """The display form of one author name, or None when it is not a person's name."""
@@ -97,8 +157,13 @@ class AuthorFilter:
             return None
         if not any(ch.isalpha() for ch in name):
             return None
+        if is_agency(name):
+            return name
+        # "in", "by", "et": a word of a byline left over, no name
+        if len(name) <= 2 and name.islower():
+            return None
         key = _name_key(name)
-        if key in self.rejected:
+        if key in self.rejected or self.is_site_or_desk(name):
             return None
         # a lower-case login such as "baldr" that repeats the site's name
         if " " not in name and name.islower() and name.casefold() in self.site_words:
@@ -110,23 +175,52 @@ class AuthorFilter:
             )
         return name
 
+    def is_site_or_desk(self, name: str) -> bool:
+        """A desk, account or company ("MM-Redaktion", "Condé Nast Inc"), a web address
+        ("mdr.de") or the site under another name ("MDR SACHSEN-ANHALT", "ORF.at/Agenturen")."""
+        words = [w for w in re.split(r"[\s/.,-]+", name.casefold()) if w]
+        if not words or not DESK_WORDS.isdisjoint(words) or _DOMAIN_RE.search(name):
+            return True
+        key = _name_key(name)
+        return any(
+            len(site) >= 3 and (words[0] == site or (key.startswith(site) and len(words) == 1))
+            for site in ({self.site_label} | self.rejected)
+            if site
+        )
+
 
 def _name_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
 
 
-def _split_authors(raw: str) -> list[str]:
+def _split_authors(raw: str, *, structured: bool = False) -> list[str]:
+    """The names in one author string. A structured field (JSON-LD, a meta) saying "Last, First"
+    names one person, written "First Last"; an agency before a comma is followed by a place."""
     raw = _AUTHOR_PREFIX_RE.sub("", clean_text(raw))
-    return [part for part in _AUTHOR_SPLIT_RE.split(raw) if part.strip()]
+    inverted = _INVERTED_NAME_RE.match(raw) if structured else None
+    if inverted and not is_agency(inverted.group(1)) and not raw.isupper():
+        return [f"{inverted.group(2)} {inverted.group(1)}"]
+    head, comma, tail = raw.rpartition(",")
+    # "Jan Peeters, Antwerpen", "Anna Martel und Lea Wagner, Nairobi": a place after the names
+    if comma and len(tail.split()) == 1 and len(head.split(",")[-1].split()) >= 2:
+        raw = head
+    parts = [part for part in _AUTHOR_SPLIT_RE.split(raw) if part.strip()]
+    if parts and is_agency(parts[0]) and "," in raw:
+        return parts[:1]
+    return parts
 
 
 def extract_meta_authors(page: Page, author_filter: AuthorFilter) -> list[str]:
     """The authors named by the first of JSON-LD, author metas and profile selectors to name any."""
     lowercase_words = page.profile.name_lowercase_words
     sources: list[list[str]] = []
+    structured = 2 if article_node(page) is not None else 1
     article = article_node(page)
     if article is not None:
-        sources.append(_ld_names(article.get("author")) + _ld_names(article.get("creator")))
+        by_id = _nodes_by_id(page)
+        sources.append(
+            _ld_names(article.get("author"), by_id) + _ld_names(article.get("creator"), by_id)
+        )
     sources.append([v for key in AUTHOR_META for v in page.metas.get(key, ())])
     sources.append(
         [
@@ -135,15 +229,46 @@ def extract_meta_authors(page: Page, author_filter: AuthorFilter) -> list[str]:
             if not page.in_excluded_region(e)
         ]
     )
-    for raw_names in sources:
+    sources.append(_byline_after_headline(page))
+    for number, raw_names in enumerate(sources):
         names = []
         for raw in raw_names:
-            for part in _split_authors(raw):
+            if "://" in raw or raw.strip().startswith("www."):
+                continue  # a profile page's address (article:author), not a name
+            parts = _split_authors(raw, structured=number < structured)
+            # "hessenschau.de, Frankfurt, Germany": the site, then where it is
+            if len(parts) > 1 and "," in raw and author_filter.clean(parts[0], ()) is None:
+                continue
+            for part in parts:
                 cleaned = author_filter.clean(part, lowercase_words)
                 if cleaned:
                     names.append(cleaned)
         if names:
             return dedupe(names)[:10]
+    return []
+
+
+# A byline printed under the headline: "Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch",
+# "By Jane Doe and John Roe", "Door Jan Peeters, 12 maart 2024".
+_HEADLINE_BYLINE_RE = re.compile(
+    r"(?:^|[|•·]\s*|\s[-–—]\s*)(?:von|by|door|par|por|av|af|di|da)\s+"
+    r"([^\W\d_][^|•·\d\n]{1,100}?)\s*(?:$|[|•·\n]|\d|\s[-–—]\s)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+BYLINE_AFTER_HEADLINE_CHARS = 200
+
+
+def _byline_after_headline(page: Page) -> list[str]:
+    """The names of a "Von …"/"By …" byline in the few lines after the headline."""
+    if page.headline is None:
+        return []
+    window = "\n".join(
+        text_window(following_texts(page.headline, page), BYLINE_AFTER_HEADLINE_CHARS)
+    )
+    match = _HEADLINE_BYLINE_RE.search(window)
+    if match and match.group(1)[:1].isupper():
+        return [match.group(1)]
     return []
 
 

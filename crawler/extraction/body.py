@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import suppress
 from copy import deepcopy
 from html import escape as escape_html
 from itertools import islice, pairwise
@@ -26,11 +29,13 @@ from crawler.extraction.common import (
     restore_case,
     text_blocks,
     text_length,
+    url_path,
 )
 from crawler.extraction.page import (
     RELATED_HEADING_RE,
     Caption,
     Page,
+    article_node,
     following_texts,
     preceding_texts,
 )
@@ -276,8 +281,29 @@ def restore_captions(body: etree._Element) -> None:
                 element.getparent().replace(element, figure)
 
 
-def content_tree(page: Page) -> HtmlElement:
-    """The tree handed to trafilatura: the profile's body block, or the pruned page."""
+# An article block with less text is not read on its own (see article_block).
+ARTICLE_BLOCK_MIN_CHARS = 1000
+
+
+def article_block(page: Page) -> etree._Element | None:
+    """The page's one main <article> when it holds the headline: all trafilatura needs to read.
+
+    trafilatura copies and prunes the tree it is given several times, and on a news page the
+    article is a small part of it; the text outside the block that shows the headline is not the
+    article's.
+    """
+    scope, headline = page.scope, page.headline
+    if scope is None or scope.tag != "article" or headline is None:
+        return None
+    if not any(a is scope for a in headline.iterancestors()):
+        return None
+    # a short text sends trafilatura to its fallbacks, which read a whole page better
+    return scope if text_length(scope) >= ARTICLE_BLOCK_MIN_CHARS else None
+
+
+def content_tree(page: Page, *, whole_page: bool = False) -> HtmlElement:
+    """The tree handed to trafilatura: the profile's body block, else the article block that
+    holds the headline (see article_block), else (or with whole_page) the pruned page."""
     for element in page.dropped:
         drop(element)
     bodies = [e for e in page.select(page.profile.body_selectors) if not page.in_excluded_region(e)]
@@ -290,7 +316,32 @@ def content_tree(page: Page) -> HtmlElement:
         _mark_captions(article, page)
         return _protect_nbsp(root)
     page.captions = _page_captions(page)
+    _drop_teaser_cards(page)
+    block = None if whole_page else article_block(page)
+    if block is not None:
+        root = lxml.html.Element("html")
+        etree.SubElement(root, "body").append(deepcopy(block))
+        return _protect_nbsp(_without_code(root))
     return _protect_nbsp(_without_code(page.tree))
+
+
+# links wrapping a heading: teaser cards of other articles ("<a href=…><h3>…</h3><p>…</p></a>")
+_TEASER_CARDS = etree.XPath("//body//a[@href][.//h1 or .//h2 or .//h3 or .//h4]")
+
+
+def _drop_teaser_cards(page: Page) -> None:
+    """Remove links to other pages that wrap a heading: teaser cards of related articles, whose
+    summaries trafilatura would read as the article's text. The headline's own link stays."""
+    own = url_path(page.url)
+    for card in _TEASER_CARDS(page.tree):
+        target = absolute_http_url(card.get("href"), page.url)
+        if not target or url_path(target) == own:
+            continue
+        if page.headline is not None and (
+            card is page.headline or any(a is card for a in page.headline.iterancestors())
+        ):
+            continue
+        drop(card)
 
 
 def _without_code(tree: HtmlElement) -> HtmlElement:
@@ -360,6 +411,11 @@ def _body_chars(body: etree._Element | None) -> int:
     return 0 if body is None else sum(len(t.strip()) for t in body.itertext())
 
 
+def has_main_text(body: etree._Element | None) -> bool:
+    """True when an extracted body holds at least MIN_TEXT_CHARS characters of text."""
+    return _body_chars(body) >= MIN_TEXT_CHARS
+
+
 def run_trafilatura(tree: HtmlElement, url: str, element_count: int) -> etree._Element | None:
     """The main text as trafilatura's XML, with the links kept for body_html.
 
@@ -372,6 +428,98 @@ def run_trafilatura(tree: HtmlElement, url: str, element_count: int) -> etree._E
         if _body_chars(plain) >= MIN_TEXT_CHARS:
             return plain
     return body
+
+
+# ------------------------------------------------------------------------------- data payloads
+
+# Keys under which a page's data payload (Next.js __NEXT_DATA__, JSON-LD) holds the article text.
+PAYLOAD_TEXT_KEYS = frozenset(
+    {"articleBody", "articlebody", "body", "bodyText", "text", "content", "html", "contentHtml"}
+)
+
+# A payload string shorter than this is a teaser or a label, never the article.
+PAYLOAD_MIN_CHARS = 200
+
+MAX_PAYLOAD_CHARS = 2_000_000
+
+
+def payload_source(page: Page) -> tuple[str | None, str | None]:
+    """What a page's data payloads may say when its HTML has no main text: the JSON-LD Article's
+    articleBody, and the raw JSON of a Next.js __NEXT_DATA__ script. Read before the scripts go."""
+    article = article_node(page)
+    body = article.get("articleBody") if article is not None else None
+    article_body = body if isinstance(body, str) and len(body) >= PAYLOAD_MIN_CHARS else None
+    next_data = None
+    if page.index is None or "__NEXT_DATA__" in page.index.ids:
+        for script in page.tree.iter("script"):
+            if script.get("id") == "__NEXT_DATA__" and script.text:
+                next_data = script.text[:MAX_PAYLOAD_CHARS]
+                break
+    return article_body, next_data
+
+
+def _payload_strings(value: object, depth: int = 0) -> Iterator[str]:
+    """Long strings under text-like keys of a JSON value, and paragraph lists joined."""
+    if depth > 40:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in PAYLOAD_TEXT_KEYS and isinstance(item, str):
+                if len(item) >= PAYLOAD_MIN_CHARS:
+                    yield item
+            elif key in PAYLOAD_TEXT_KEYS and isinstance(item, list):
+                joined = "\n".join(t for block in item for t in _block_texts(block))
+                if len(joined) >= PAYLOAD_MIN_CHARS:
+                    yield joined
+                yield from _payload_strings(item, depth + 1)
+            else:
+                yield from _payload_strings(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value[:5000]:
+            yield from _payload_strings(item, depth + 1)
+
+
+def _block_texts(block: object) -> list[str]:
+    """The text of one block of a paragraph list: a string, or its text-like string values."""
+    if isinstance(block, str):
+        return [block]
+    if isinstance(block, dict):
+        return [v for k, v in block.items() if k in PAYLOAD_TEXT_KEYS and isinstance(v, str)]
+    return []
+
+
+def payload_body(source: tuple[str | None, str | None]) -> etree._Element | None:
+    """The article text from the page's data payload, as an extracted body, or None.
+
+    The longest text the payload holds under a text-like key (articleBody, body, text, content);
+    HTML in it is read as HTML, one paragraph per block.
+    """
+    article_body, next_data = source
+    candidates = [article_body] if article_body else []
+    if next_data:
+        with suppress(ValueError, RecursionError):
+            candidates.extend(_payload_strings(json.loads(next_data)))
+    if not candidates:
+        return None
+    text = max(candidates, key=len)
+    if "<" in text and ">" in text:
+        try:
+            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+        except (etree.LxmlError, ValueError):
+            fragment = None
+        if fragment is not None:
+            paragraphs = [
+                clean_text(element.text_content())
+                for element in fragment.iter("p", "h2", "h3", "li", "blockquote")
+                if not any(a.tag in ("p", "li", "blockquote") for a in element.iterancestors())
+            ]
+            text = "\n".join(p for p in paragraphs if p) or clean_text(fragment.text_content())
+    body = etree.Element("body")
+    for line in text.splitlines():
+        line = clean_text(line)
+        if line:
+            etree.SubElement(body, "p").text = line
+    return body if len(body) else None
 
 
 def remove_boilerplate(body: etree._Element, phrases: tuple[str, ...]) -> None:

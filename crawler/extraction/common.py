@@ -54,6 +54,14 @@ def has_text(element: etree._Element) -> bool:
     return False
 
 
+def url_path(url: str) -> str | None:
+    """A URL's path without its trailing slash, or None for a URL that does not parse."""
+    try:
+        return urlsplit(url).path.rstrip("/")
+    except ValueError:
+        return None
+
+
 def host_key(url: str) -> tuple[str, int | None]:
     """A URL's host without "www.", and its port unless 80 or 443: a site to compare."""
     try:

@@ -46,7 +46,8 @@ def ld_types(node: Mapping[str, Any]) -> set[str]:
 
 
 def collect_json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
-    """Every node with an @type in the page's ld+json scripts, @graph members included."""
+    """Every node with an @type in the page's ld+json scripts, @graph members and the mainEntity
+    of a node (a WebPage's article) included."""
     nodes: list[dict[str, Any]] = []
 
     def walk(value: Any, depth: int) -> None:
@@ -60,6 +61,9 @@ def collect_json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
                 nodes.append(value)
             if "@graph" in value:
                 walk(value["@graph"], depth + 1)
+            # a WebPage whose mainEntity is the article (its own node, nested)
+            if isinstance(value.get("mainEntity"), dict | list):
+                walk(value["mainEntity"], depth + 1)
 
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:

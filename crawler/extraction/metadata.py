@@ -28,6 +28,7 @@ from crawler.extraction.common import (
     dedupe,
     element_text,
     host_key,
+    url_path,
 )
 from crawler.extraction.jsonld import ld_text
 from crawler.extraction.page import (
@@ -149,11 +150,34 @@ def extract_dates(page: Page, evidence: Mapping[str, str]) -> Dates:
     return Dates(None, modified, None)
 
 
+def is_teaser_element(element: etree._Element, scope: etree._Element, url: str) -> bool:
+    """True for an element inside a link to another page or a nested <article> of the scope:
+    a related article's teaser, whose date is not the article's own. (A link to the page
+    itself, a WordPress permalink around the date, is the article's own.)"""
+    own = url_path(url)
+    for ancestor in element.iterancestors():
+        if ancestor is scope:
+            return False
+        if ancestor.tag == "a":
+            target = absolute_http_url(ancestor.get("href"), url)
+            if target and url_path(target) != own:
+                return True
+        elif ancestor.tag == "article" and any(
+            a.tag == "article" for a in ancestor.iterancestors()
+        ):
+            return True
+    return False
+
+
 def _date_from_time_elements(page: Page, now: datetime) -> FoundDate | None:
     elements = _time_elements(page, page.profile.published_selectors)
     if not elements:
         scope = page.scope if page.scope is not None else page.tree
-        elements = [e for e in scope.iter("time") if not page.in_excluded_region(e)]
+        elements = [
+            e
+            for e in scope.iter("time")
+            if not page.in_excluded_region(e) and not is_teaser_element(e, scope, page.url)
+        ]
     for element in elements:
         found = _first_plausible([element.get("datetime"), element.get("content")], now)
         if found is not None:
@@ -178,7 +202,7 @@ def _date_from_visible_text(page: Page, now: datetime) -> FoundDate | None:
             return found
     scope = page.scope if page.scope is not None else page.tree
     for element in islice(scope.iter("time"), 20):
-        if not page.in_excluded_region(element):
+        if not page.in_excluded_region(element) and not is_teaser_element(element, scope, page.url):
             found = published_date_in_text(element_text(element), order, languages)
             if found is not None and is_plausible(found, now):
                 return found

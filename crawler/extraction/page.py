@@ -166,7 +166,9 @@ RELATED_HEADING_RE = re.compile(
     r"^\s*(aanverwante berichten|gerelateerde (berichten|artikels|artikelen)|lees ook|"
     r"meer nieuws|related( posts| articles| stories)?|you may also like|verwandte artikel|"
     r"ähnliche beiträge|lire aussi|à lire aussi|recente berichten|recent posts|meest gelezen|"
-    r"most read|meistgelesen|populair)\b",
+    r"most read|meistgelesen|populair|mehr (?:aus|zum thema|zu diesem thema|nachrichten)|"
+    r"weitere (?:artikel|nachrichten|meldungen|beiträge)|more (?:from|on this|stories|news)|"
+    r"read more|lees meer|meer over|plus d'articles|dans la même rubrique|también te puede)\b",
     re.IGNORECASE,
 )
 

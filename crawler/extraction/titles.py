@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -19,11 +19,11 @@ from crawler.extraction.common import (
     host_key,
 )
 from crawler.extraction.jsonld import ARTICLE_LD_TYPES, ld_text, ld_types
-from crawler.extraction.page import Page, article_node
+from crawler.extraction.page import RELATED_HEADING_RE, Page, article_node
 
 TITLE_META = ("og:title", "twitter:title", "dc.title")
 
-_TITLE_SEPARATORS = r"[-–—|·:»•/]"
+_TITLE_SEPARATORS = r"[-–—|·:»•/ㅣ｜：]"
 
 _FEED_TITLE_RE = re.compile(r"^(.*?)\s*(?:»|&raquo;|-|–)\s*(?:RSS|Atom)?\s*(?:Feed|feed)\b.*$")
 
@@ -67,18 +67,26 @@ def extract_site_names(page: Page) -> list[str]:
     )
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _site_name_affixes(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Patterns of a site name at the end ("Kop – Site") and at the start ("Site | Kop")."""
     escaped = re.escape(name)
     return (
-        re.compile(rf"\s+{_TITLE_SEPARATORS}\s*{escaped}\s*$", re.I),
+        # "Kop – Site"; "제목-정치ㅣ신문": full-width separators need no space, and the section
+        # glued before one goes with the site's name
+        re.compile(
+            rf"(?:\s+{_TITLE_SEPARATORS}|(?:-[^\s-]{{1,10}})?\s*[ㅣ｜：])\s*{escaped}\s*$", re.I
+        ),
         re.compile(rf"^\s*{escaped}\s*{_TITLE_SEPARATORS}\s+", re.I),
     )
 
 
 def _strip_site_name(title: str, site_names: list[str]) -> str:
+    folded = title.casefold()
     for name in site_names:
+        # most names are in no title: their patterns need not be compiled (a crawl meets many)
+        if name.casefold() not in folded:
+            continue
         suffix, prefix = _site_name_affixes(name)
         title = prefix.sub("", suffix.sub("", title))
     return title.strip()
@@ -89,9 +97,16 @@ def _strip_site_name(title: str, site_names: list[str]) -> str:
 _KICKER_CLASS_RE = re.compile(
     r"kicker|overline|dachzeile|topline|roofline|eyebrow|supertitle|pretitle|titleheader|"
     r"subtitle|subheadline|subline|visually-?hidden|sr-only|screen-reader|hiddendash|colon|"
-    r"section|category|rubric",
+    r"section|category|rubric|topic|offscreen|a11y-hidden|hideme",
     re.IGNORECASE,
 )
+
+_HIDDEN_CLASS_RE = re.compile(
+    r"visually-?hidden|sr-only|screen-reader|offscreen|a11y-hidden|hideme|hidden-text",
+    re.IGNORECASE,
+)
+
+_LEFTOVER_SEPARATORS = ":|-–—·•/»ㅣ "
 
 _HEADLINE_CLASS_RE = re.compile(
     r"(?<!sub)headline|(?<!sub)(?<!super)(?<!pre)title(?!header)", re.IGNORECASE
@@ -195,21 +210,71 @@ def headline_text(element: etree._Element) -> str:
     "<h1><span class=kicker>Klimaschutz</span><span class=sr-only>: </span><span
     class=title>Bohren, bis es heiß wird</span></h1>" gives "Bohren, bis es heiß wird".
     """
+    return headline_parts(element)[1]
+
+
+def _is_aside_class(classes: str) -> bool:
+    """A class naming a kicker, label, subtitle or hidden text; BEM elements are judged by their
+    last part ("article-title__overline" is an overline, "intro__title__topic" a topic)."""
+    tokens = [token.rsplit("__", 1)[-1] for token in classes.split()]
+    return any(_KICKER_CLASS_RE.search(t) for t in tokens) and not any(
+        _HEADLINE_CLASS_RE.search(t) and not _KICKER_CLASS_RE.search(t) for t in tokens
+    )
+
+
+def _hidden_separator(element: etree._Element) -> etree._Element | None:
+    """A descendant only screen readers get that holds only a separator (": ", " - ")."""
+    for child in element.iterdescendants(etree.Element):
+        hidden = child.get("aria-hidden") == "true" or _HIDDEN_CLASS_RE.search(
+            child.get("class") or ""
+        )
+        if hidden and len(child) == 0:
+            text = (child.text or "").strip()
+            if text and len(text) <= 3 and not any(c.isalnum() for c in text):
+                return child
+    return None
+
+
+_SEPARATOR_MARK = "\u2e3b"
+
+
+def headline_parts(element: etree._Element) -> tuple[str, str]:
+    """(kicker, headline) of a headline element: the kicker is the text a kicker class or a
+    hidden separator sets apart before the headline ("" when there is none).
+
+    A hidden separator ends the kicker even when no class says so: in "<h2><div><span>Onlineversand
+    aus Fernost<span class=sr-only>: </span></span></div><div>Wie gefährlich …</div></h2>" the
+    headline is "Wie gefährlich …" and the kicker "Onlineversand aus Fernost".
+    """
     if len(element) == 0:
-        return element_text(element)
+        return "", element_text(element)
+    separator = _hidden_separator(element)
+    if separator is not None:
+        saved, separator.text = separator.text, _SEPARATOR_MARK
+        try:
+            before, _, after = "".join(element.itertext()).partition(_SEPARATOR_MARK)
+        finally:
+            separator.text = saved
+        kicker, headline = clean_text(before), clean_text(after)
+        if kicker and headline:
+            return kicker, headline
     parts = [element.text or ""]
+    kicker_parts: list[str] = []
     for child in element:
         if child.tag == "br":
             parts.append(" ")
         classes = (child.get("class") or "") if isinstance(child.tag, str) else ""
-        aside = child.get("aria-hidden") == "true" or (
-            bool(_KICKER_CLASS_RE.search(classes)) and not _HEADLINE_CLASS_RE.search(classes)
-        )
+        aside = child.get("aria-hidden") == "true" or _is_aside_class(classes)
         if not aside:
             parts.extend(child.itertext())
+        elif not clean_text("".join(parts)):
+            # an aside before any headline text: the kicker (after it, a subtitle)
+            kicker_parts.extend(child.itertext())
         parts.append(child.tail or "")
-    text = clean_text("".join(parts))
-    return text or element_text(element)
+    # a separator only screen readers get, left over when its kicker went: ": Ein bisschen …"
+    text = clean_text("".join(parts)).lstrip(_LEFTOVER_SEPARATORS).strip()
+    kicker = clean_text("".join(kicker_parts)).rstrip(_LEFTOVER_SEPARATORS).strip()
+    return (kicker, text) if text else ("", element_text(element))
 
 
 def _is_logo(element: etree._Element, page: Page, site_keys: set[str], text: str) -> bool:
@@ -257,6 +322,9 @@ def _headings(page: Page, site_keys: set[str]) -> list[_Heading]:
         text = headline_text(element)
         if not text or len(text) > MAX_HEADLINE_CHARS or _is_logo(element, page, site_keys, text):
             continue
+        # "Mehr aus Sachsen-Anhalt", "Related stories": the heading of a block of links
+        if RELATED_HEADING_RE.match(text):
+            continue
         excluded = page.in_excluded_region(element)
         found.append(_Heading(element, text, is_h1, element in in_scope, excluded))
     return found
@@ -294,17 +362,31 @@ def _element_showing(page: Page, title: str) -> etree._Element | None:
     return None
 
 
+def _host_names(url: str) -> list[str]:
+    """The site's host as a title may name it: "www.mdr.de" gives "mdr.de" and "mdr"."""
+    host = host_key(url)[0]
+    if not host:
+        return []
+    labels = host.split(".")
+    label = labels[0] if len(labels) < 3 else labels[-2]
+    return [name for name in dict.fromkeys((host, ".".join(labels[-2:]), label)) if len(name) > 2]
+
+
 def extract_title(page: Page, site_names: list[str]) -> str | None:
     """The headline; page.headline is set to the element showing it, when there is one.
+
+    A kicker printed with the headline is left out: the title is what the headline says.
 
     In order: the profile's title selectors; the visible heading that agrees with the head
     titles (pick_headline); the head titles (og:title …, JSON-LD, the article's only <h1>,
     <title>); and, when every head title is only the site's name, the first visible heading.
     """
     site_keys = {name.casefold() for name in site_names}
+    # "… | MDR.DE", "… - rbb24": the site's address or host name as a title suffix
+    strip_names = [*site_names, *_host_names(page.url)]
 
     def usable(candidate: str | None) -> str | None:
-        cleaned = _strip_site_name(clean_text(candidate), site_names) if candidate else ""
+        cleaned = _strip_site_name(clean_text(candidate), strip_names) if candidate else ""
         return cleaned[:1000] if cleaned and cleaned.casefold() not in site_keys else None
 
     selected = page.select(page.profile.title_selectors) or page.select(
