@@ -10,6 +10,7 @@ Set NEWSARCHIVE_UPDATE_SCREENSHOTS=1 to refresh the screenshots in docs/screensh
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -26,6 +27,7 @@ import httpx
 import pytest
 
 from archive.db import open_archive, save_articles
+from archive.warcs import default_warc_dir
 from tests.conftest import REPO
 
 CHROMIUM = Path(os.environ.get("NEWSARCHIVE_CHROMIUM", "/usr/bin/chromium"))
@@ -65,6 +67,21 @@ PROBE = {
 }
 
 
+REPLAY_BASE = "http://127.0.0.1:9/replay"
+REVISED_MARK = "Rechtzetting: de vergadering vindt plaats op dinsdag."
+
+
+def revised(db) -> dict:
+    """The first archived article again, corrected: a second version, same WARC record."""
+    cursor = db.execute("SELECT * FROM articles WHERE warc_record_id IS NOT NULL ORDER BY id")
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    record = {key: value for key, value in row.items() if key not in ("id", "year", "month")}
+    for column in ("authors", "categories", "tags"):
+        record[column] = json.loads(record[column] or "[]")
+    record["text"] = f"{row['text']}\n{REVISED_MARK}"
+    return record
+
+
 def _playwright():
     try:
         from playwright.sync_api import sync_playwright
@@ -90,11 +107,14 @@ def archive_url(demo_archive, tmp_path_factory) -> Iterator[str]:
     source.backup(target)
     source.close()
     target.close()
+    shutil.copytree(default_warc_dir(demo_archive), default_warc_dir(path))
     db = open_archive(path)
     save_articles(db, [PROBE], site="antwerpspersbureau")
+    save_articles(db, [revised(db)], site="antwerpspersbureau")
     db.close()
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key != "NEWSARCHIVE_ALLOW_SQL"}
+    env["NEWSARCHIVE_REPLAY_URL"] = REPLAY_BASE
     server = subprocess.Popen(
         [sys.executable, "-m", "newsarchive", "serve", "--db", str(path), "--port", str(port)],
         cwd=REPO,
@@ -244,7 +264,10 @@ def test_follow_a_facet(page, archive_url):
         "/archive/articles/{probe}",
         f"/archive/search?q={PROBE_WORD}",
         "/archive/articles?_sort_desc=id&_facet=place&_facet=author",
+        f"/archive/articles?_search={PROBE_WORD}&_allcols=1",
         f"/search.atom?q={PROBE_WORD}",
+        "/crawls",
+        "/coverage?from=2024-06-01&to=2024-06-30",
     ],
 )
 def test_xss_probe_runs_nowhere(page, archive_url, path):
@@ -252,7 +275,9 @@ def test_xss_probe_runs_nowhere(page, archive_url, path):
     page.goto(archive_url + path.format(probe=probe))
     page.wait_for_load_state("load")
     if not path.startswith("/search.atom"):
-        assert path == "/" or PROBE_WORD in page.content()
+        assert (
+            path in ("/", "/crawls") or path.startswith("/coverage") or PROBE_WORD in page.content()
+        )
         for selector in ("a", "td", "li", "p", "h1", "h2"):
             for element in page.locator(selector).all()[:200]:
                 if "onmouseover" in (element.inner_html() or ""):
@@ -260,4 +285,149 @@ def test_xss_probe_runs_nowhere(page, archive_url, path):
     if page.locator("#js-link").count():
         page.locator("#js-link").click(timeout=2000)
     assert page.evaluate("typeof window.__xss") == "undefined"
+    page.watch.check()
+
+
+# --- the archive's own elements: versions, capture, pickers, highlights, table, crawls, phone ---
+
+
+def _revised_id(archive_url: str) -> int:
+    rows = httpx.get(
+        f"{archive_url}/search.json", params={"q": '"vergadering vindt plaats op dinsdag"'}
+    ).json()
+    return rows["rows"][0]["id"]
+
+
+def test_article_versions_and_word_diff(page, archive_url, tmp_path):
+    page.goto(f"{archive_url}/article/{_revised_id(archive_url)}")
+    versions = page.locator("section.versions li.version")
+    assert versions.count() == 2
+    newest = versions.first
+    assert newest.locator(".correction-flag").is_visible()
+    assert "text changed" in newest.locator(".version-head").inner_text()
+    inserted = newest.locator(".diff-body ins")
+    assert inserted.count() == 1
+    assert REVISED_MARK in inserted.inner_text()
+    assert inserted.is_visible()
+    assert newest.locator(".diff-fold").count() >= 1
+    page.locator("section.versions").scroll_into_view_if_needed()
+    screenshot(page, "versions.png", tmp_path)
+    page.watch.check()
+
+
+def test_capture_block_replay_link_and_warc_download(page, archive_url):
+    article = _revised_id(archive_url)
+    page.goto(f"{archive_url}/article/{article}")
+    capture = page.locator("section.capture")
+    assert "urn:uuid:" in capture.locator(".capture-facts").inner_text()
+    assert "sha1:" in capture.locator(".capture-facts").inner_text()
+    replay = capture.locator("a.replay-link").get_attribute("href")
+    assert replay.startswith(f"{REPLAY_BASE}/20")
+    with page.expect_download() as info:
+        capture.locator("a.warc-download").click()
+    download = info.value
+    assert download.suggested_filename == f"article-{article}.warc"
+    assert Path(download.path()).read_bytes().startswith(b"WARC/1.1")
+    response = httpx.get(f"{archive_url}/article/{article}/record.warc")
+    assert response.headers["content-type"] == "application/warc"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    page.watch.check()
+
+
+def test_search_pickers_and_aligned_filter_row(page, archive_url):
+    page.goto(f"{archive_url}/search")
+    places = page.locator("select#pick-place option")
+    assert places.count() > 10
+    label = places.nth(1).inner_text()
+    assert label.endswith(")")  # "Mechelen (12)"
+    assert page.locator("select#pick-category option").count() > 3
+    assert page.locator("datalist#authors option").count() > 3
+    boxes = [
+        page.locator(selector).bounding_box()
+        for selector in (
+            "input[name=from]", "input[name=to]", "select[name=place]",
+            "select[name=category]", "input[name=author]", "select[name=sort]",
+        )
+    ]  # fmt: skip
+    assert len({round(box["y"]) for box in boxes}) == 1  # one row
+    assert len({round(box["height"]) for box in boxes}) == 1  # the same height
+    assert len({round(box["width"]) for box in boxes}) == 1  # and width
+    value = places.nth(1).get_attribute("value")
+    page.select_option("select#pick-place", value)
+    page.locator("form.search-form button[type=submit]").click()
+    page.wait_for_url("**/search?*place=*")
+    shown = page.locator("li.result .meta a").first.inner_text()
+    assert shown == value
+    page.watch.check()
+
+
+def test_highlights_in_title_and_author(page, archive_url):
+    page.goto(f"{archive_url}/search?q=Marien")
+    results = page.locator("li.result")
+    assert results.count() > 0
+    assert page.locator("li.result .author mark").count() > 0
+    assert "author" in results.first.locator(".matched-in").inner_text()
+    page.goto(f"{archive_url}/search?q=scholen")
+    assert page.locator("li.result h2 mark").count() > 0
+    assert page.locator("li.result .matched-in").first.inner_text().startswith("matched in:")
+    page.watch.check()
+
+
+def test_table_page_default_columns(page, archive_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{archive_url}/archive/articles")
+    headers = page.locator("table.rows-and-columns th").all_inner_texts()
+    assert [h.split()[0] for h in headers] == [
+        "id",
+        "published",
+        "title",
+        "place",
+        "author",
+        "categories",
+    ]
+    assert page.locator("details.column-descriptions").get_attribute("open") is None
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.evaluate("document.documentElement.scrollHeight") < 12000
+    page.locator("a.all-columns").click()
+    page.wait_for_url("**_allcols=1")
+    assert page.locator("table.rows-and-columns th").count() > 20
+    page.watch.check()
+
+
+def test_crawls_and_coverage_pages(page, archive_url):
+    page.goto(f"{archive_url}/crawls")
+    rows = page.locator("table.crawls-table tbody tr")
+    assert rows.count() >= 1
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[0].startswith("#")
+    assert int(cells[5]) > 0  # requests
+    page.goto(f"{archive_url}/coverage")
+    assert page.locator("table.coverage-table tbody tr").count() == 60
+    gaps = page.locator("table.coverage-table tr.gap")
+    assert gaps.count() == int(page.locator(".gap-count").inner_text())
+    assert page.locator("table.coverage-table tr.covered td a[href^='/crawls#crawl-']").count() > 0
+    page.watch.check()
+
+
+def test_home_page_names_the_site_it_holds(page, archive_url):
+    page.goto(f"{archive_url}/")
+    sites = page.locator(".held-sites a").all_inner_texts()
+    assert any(site.startswith("http://127.0.0.1:") for site in sites)  # the demo site's port
+    assert "antwerpspersbureau.be" not in page.locator("p.facts").inner_text()
+    assert page.locator(".crawl-period").inner_text().startswith("Crawled ")
+    assert page.locator(".crawl-period a[href='/crawls']").count() == 1
+    page.watch.check()
+
+
+def test_phone_viewport_is_one_column(page, archive_url, tmp_path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{archive_url}/search?q=scholen")
+    fields = page.locator(".search-fields .field")
+    boxes = [fields.nth(i).bounding_box() for i in range(fields.count())]
+    assert len(boxes) == 6
+    assert len({round(box["x"]) for box in boxes}) == 1  # one column
+    assert all(box["width"] > 300 for box in boxes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "search-phone.png", tmp_path)
     page.watch.check()

@@ -8,7 +8,12 @@ import csv
 import html
 import io
 import json
+import os
+import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 from xml.etree import ElementTree
@@ -17,6 +22,9 @@ import pytest
 
 from archive.db import open_archive, save_articles
 from archive.publish import make_datasette
+from archive.research.capture import ReplayConfigError
+from archive.research.versions import word_diff
+from archive.warcs import default_warc_dir
 from demosite import DemoSite
 
 ARTICLES = 60
@@ -82,8 +90,8 @@ def probe_id(archive_path):
         db.close()
 
 
-def get(datasette, path: str, status: int = 200):
-    response = asyncio.run(datasette.client.get(path))
+def get(datasette, path: str, status: int = 200, follow: bool = True):
+    response = asyncio.run(datasette.client.get(path, follow_redirects=follow))
     assert response.status_code == status, f"{path}: {response.status_code} {response.text[:300]}"
     return response
 
@@ -135,7 +143,8 @@ def assert_inert(page: str) -> None:
 def test_home_page_describes_the_archive(datasette):
     page = get(datasette, "/").text
     assert f"{ARTICLES + 1} articles" in page
-    assert "antwerpspersbureau.be" in page
+    # the site the archive holds, from its own rows
+    assert 'href="https://www.antwerpspersbureau.be" rel="noopener noreferrer nofollow"' in page
     for link in ('href="/search"', 'href="/counts"', 'href="/api"', 'href="/archive/articles"'):
         assert link in page
     assert 'action="/search"' in page
@@ -261,7 +270,8 @@ def test_arbitrary_sql_is_a_setting(archive_path, monkeypatch):
 
 
 def test_new_pages_carry_security_headers(datasette):
-    for path in ("/search", "/article/1", "/counts", "/search.atom", "/search.json", "/api"):
+    paths = ("/search", "/article/1", "/counts", "/search.atom", "/search.json", "/api", "/crawls")
+    for path in (*paths, "/coverage", "/crawls.json", "/coverage.json"):
         headers = get(datasette, path).headers
         assert "default-src 'self'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
@@ -285,9 +295,12 @@ def test_bookkeeping_tables_are_hidden(datasette):
         f"/counts?q={PROBE_WORD}",
         "/",
         f"/archive/articles?_search={PROBE_WORD}",
+        f"/archive/articles?_search={PROBE_WORD}&_allcols=1",
         "/archive/articles/{probe_id}",
         f"/archive/search?q={PROBE_WORD}",
         "/archive/articles?_facet=place&_facet_array=categories&_facet=author",
+        "/crawls",
+        "/coverage?from=2024-06-01&to=2024-06-30",
     ],
 )
 def test_xss_probe_is_inert_in_html(datasette, probe_id, path):
@@ -361,3 +374,286 @@ def test_rows_written_behind_the_archives_back_are_indexed_at_startup(tmp_path):
     asyncio.run(datasette.invoke_startup())
     rows = get(datasette, "/search.json?q=ideeen").json()["rows"]
     assert [row["title"] for row in rows] == ["Ideeën voor de kermis"]
+
+
+# ---------------------------------------------------------------------------- search pickers
+
+
+def test_search_pickers_list_the_archives_values_with_counts(datasette, archive_path):
+    db = open_archive(archive_path)
+    place, count = db.execute(
+        "SELECT place, count(*) FROM articles WHERE place <> '' GROUP BY place "
+        "ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    category = db.execute(
+        "SELECT j.value FROM articles, json_each(articles.categories) j "
+        "WHERE url LIKE 'https://%' LIMIT 1"
+    ).fetchone()[0]
+    author = db.execute("SELECT author FROM articles WHERE author LIKE 'A%' LIMIT 1").fetchone()
+    db.close()
+    page = get(datasette, "/search").text
+    assert '<select name="place" class="picker" id="pick-place">' in page
+    assert f'<option value="{html.escape(place)}">{html.escape(place)} ({count})</option>' in page
+    assert f'<option value="{html.escape(category)}">' in page
+    assert '<datalist id="authors">' in page
+    if author:
+        assert f'<option value="{html.escape(author[0])}" label=' in page
+    chosen = get(datasette, "/search?" + urlencode({"place": place})).text
+    assert f'<option value="{html.escape(place)}" selected>' in chosen
+
+
+def test_search_highlights_title_and_author_and_says_where_it_matched(datasette, archive_path):
+    db = open_archive(archive_path)
+    title, author = db.execute(
+        "SELECT title, author FROM articles WHERE author <> '' AND url LIKE 'https://%' LIMIT 1"
+    ).fetchone()
+    db.close()
+    surname = author.split()[-1]
+    page = get(datasette, "/search?" + urlencode({"q": surname})).text
+    assert (
+        f'<span class="author">{html.escape(author).replace(surname, f"<mark>{surname}</mark>")}'
+        in page
+    )
+    assert "matched in: author" in page
+    word = max(title.split(), key=len).strip(".,:;!?'\"")
+    page = get(datasette, "/search?" + urlencode({"q": word})).text
+    first_title = page.split('<ol class="results"')[1].split("</h2>")[0]
+    assert "<mark>" in first_title
+    assert "matched in: title" in page
+
+
+# ---------------------------------------------------------------------------- table defaults
+
+
+def test_table_page_shows_the_browsing_columns_and_folds_descriptions(datasette):
+    page = get(datasette, "/archive/articles", follow=False).text
+    assert 'href="/archive/articles?_col=published&amp;_col=title' in page  # links keep them
+    shown = re.findall(r'<th [^>]*data-column="([^"]+)"', page)
+    assert shown == ["id", "published", "title", "place", "author", "categories"]
+    assert 'data-column="body_html"' not in page
+    assert '<details class="column-descriptions">' in page
+    assert 'class="all-columns" href="/archive/articles?_allcols=1"' in page
+    assert "_col=body_html" in page  # one click adds a hidden column
+    everything = get(datasette, "/archive/articles?_allcols=1").text
+    assert 'data-column="body_html"' in everything
+    assert get(datasette, "/archive/articles?_nocol=text", follow=False).status_code == 200
+
+
+def test_table_json_returns_list_columns_as_arrays(datasette, probe_id):
+    rows = get(datasette, "/archive/articles.json?_shape=array&_size=3").json()
+    assert all(isinstance(row[c], list) for row in rows for c in ("authors", "categories", "tags"))
+    (row,) = get(datasette, f"/archive/articles/{probe_id}.json?_shape=array").json()
+    assert row["categories"] == PROBE["categories"]
+    assert row["tags"] == PROBE["tags"]
+    searched = get(datasette, f"/search.json?q={PROBE_WORD}").json()["rows"][0]
+    assert searched["categories"] == row["categories"]
+    # an explicit _json keeps Datasette's own choice
+    raw = get(datasette, "/archive/articles.json?_shape=array&_size=1&_json=tags").json()
+    assert isinstance(raw[0]["tags"], list)
+    assert isinstance(raw[0]["categories"], str)
+
+
+# ---------------------------------------------------------------------------- crawls, coverage
+
+
+def test_crawls_and_coverage_pages(tmp_path):
+    path = tmp_path / "archive.db"
+    db = open_archive(path)
+    db["crawls"].insert_all(
+        [
+            {"id": 1, "started": "2024-06-01T08:00:00+00:00",
+             "finished": "2024-06-01T08:03:05+00:00", "status": "finished",
+             "trigger": "scheduled", "requests": 120, "articles_new": 3,
+             "articles_updated": 1, "articles_unchanged": 2, "articles_failed": 1, "errors": 1,
+             "warnings": json.dumps(["field author empty in 40 % of articles"])},
+            {"id": 2, "started": "2024-06-05T08:00:00+00:00",
+             "finished": "2024-06-05T08:00:09+00:00", "status": "finished",
+             "trigger": "manual", "requests": 9, "articles_new": 0},
+        ]
+    )  # fmt: skip
+    db["crawl_errors"].insert(
+        {"crawl_id": 1, "at": "2024-06-01T08:01:00+00:00", "url": "http://x.test/", "status": 500}
+    )
+    db.close()
+    conn = sqlite3.connect(path)
+    for day in ("2024-06-01", "2024-06-03"):
+        conn.execute(
+            "INSERT INTO articles (url, title, published) VALUES (?, 'x', ?)",
+            [f"https://site.test/{day}/", f"{day}T10:00:00+02:00"],
+        )
+        conn.execute(
+            "INSERT INTO article_versions (article_id, captured_at, title) "
+            "VALUES (last_insert_rowid(), '2024-06-01T08:02:00+00:00', 'x')"
+        )
+    conn.commit()
+    conn.close()
+    datasette = make_datasette(path)
+    page = get(datasette, "/crawls").text
+    row = page.split('id="crawl-1"')[1].split("</tr>")[0]
+    assert "3 min 05 s" in row
+    assert "scheduled" in row
+    assert '<td class="number">120</td>' in row
+    assert 'href="/archive/crawl_errors?crawl_id=1"' in row
+    assert "field author empty" in row
+    assert page.index('id="crawl-2"') < page.index('id="crawl-1"')  # newest first
+    coverage = get(datasette, "/coverage.json?from=2024-06-01&to=2024-06-04").json()
+    days = {day["day"]: day for day in coverage["days"]}
+    assert days["2024-06-01"]["articles"] == 1
+    assert days["2024-06-01"]["crawls"] == [1]
+    assert days["2024-06-02"]["articles"] == 0
+    assert coverage["gaps"] == 2
+    html_page = get(datasette, "/coverage?from=2024-06-01&to=2024-06-04").text
+    assert html_page.count('<tr class="gap">') == 2
+    assert '<a href="/crawls#crawl-1">#1</a>' in html_page
+    home = get(datasette, "/").text
+    assert "Crawled <strong>2024-06-01 – 2024-06-05</strong>" in home
+    assert '<a href="https://site.test" rel="noopener noreferrer nofollow">' in home
+
+
+# ---------------------------------------------------------------------------- versions, capture
+
+
+@pytest.fixture(scope="module")
+def captured(demo_archive, tmp_path_factory):
+    """A copy of the crawled demo archive (WARCs included) with one article revised."""
+    folder = tmp_path_factory.mktemp("captured")
+    path = folder / "archive.db"
+    source, target = sqlite3.connect(demo_archive), sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    shutil.copytree(default_warc_dir(demo_archive), default_warc_dir(path))
+    db = open_archive(path)
+    cursor = db.execute("SELECT * FROM articles WHERE warc_record_id IS NOT NULL LIMIT 1")
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    record = {key: value for key, value in row.items() if key not in ("id", "year", "month")}
+    for column in ("authors", "categories", "tags"):
+        record[column] = json.loads(record[column] or "[]")
+    record["title"] = row["title"] + " (update)"
+    record["text"] = row["text"] + "\nRechtzetting: in een eerdere versie stond een fout."
+    save_articles(db, [record], site=row["site"])
+    db.close()
+    return path, row
+
+
+def test_article_page_lists_versions_with_a_word_diff(captured):
+    path, row = captured
+    page = get(make_datasette(path), f"/article/{row['id']}").text
+    versions = page.split('<section class="versions" id="versions">')[1].split("</section>")[0]
+    assert versions.count('<li class="version') == 2
+    newest = versions.split('<li class="version')[1]
+    assert "has-correction" in newest
+    assert "title and text changed" in newest
+    assert '<span class="correction-flag">correction notice</span>' in newest
+    assert "Rechtzetting: in een eerdere versie stond een fout.</ins>" in newest
+    assert "words unchanged" in newest  # the unchanged text is folded
+    assert "first capture" in versions.split('<li class="version')[2]
+
+
+def test_article_page_shows_the_capture_and_a_replay_link(captured):
+    path, row = captured
+    datasette = make_datasette(path, replay_url="http://127.0.0.1:8080/news")
+    page = get(datasette, f"/article/{row['id']}").text
+    capture = page.split('<section class="capture" id="capture">')[1].split("</section>")[0]
+    assert html.escape(row["warc_record_id"]) in capture
+    assert row["warc_digest"] in capture
+    assert row["warc_file"] in capture
+    assert 'class="replay-link" href="http://127.0.0.1:8080/news/20' in capture
+    assert f"/{row['url']}" in capture
+    assert f'href="/article/{row["id"]}/record.warc" download' in capture
+    template = make_datasette(
+        path, replay_url="https://replayweb.page/?source=x.wacz#view=pages&url={url}&ts={timestamp}"
+    )
+    page = get(template, f"/article/{row['id']}").text
+    assert "#view=pages&amp;url=http%3A%2F%2F127.0.0.1" in page
+    assert 'class="replay-link"' not in get(make_datasette(path), f"/article/{row['id']}").text
+
+
+def test_warc_record_download_is_an_attachment(captured):
+    path, row = captured
+    response = get(make_datasette(path), f"/article/{row['id']}/record.warc")
+    assert response.headers["content-type"] == "application/warc"
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="article-{row["id"]}.warc"'
+    )
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.content.startswith(b"WARC/1.1\r\n")
+    assert f"WARC-Record-ID: {row['warc_record_id']}".encode() in response.content
+    assert b"WARC-Type: response" in response.content
+
+
+def test_a_missing_or_outside_warc_file_is_never_served(captured, tmp_path):
+    path, row = captured
+    copy = tmp_path / "archive.db"
+    source, target = sqlite3.connect(path), sqlite3.connect(copy)
+    source.backup(target)
+    target.execute(
+        "UPDATE articles SET warc_file = '../../../../etc/passwd' WHERE id = ?", [row["id"]]
+    )
+    target.commit()
+    source.close()
+    target.close()
+    shutil.copytree(default_warc_dir(path), default_warc_dir(copy))
+    datasette = make_datasette(copy)
+    get(datasette, f"/article/{row['id']}/record.warc", status=404)
+    assert "not on this server" in get(datasette, f"/article/{row['id']}").text
+    shutil.rmtree(default_warc_dir(copy))
+    other = make_datasette(copy)
+    get(other, f"/article/{row['id']}/record.warc?version=999999", status=404)
+
+
+@pytest.mark.parametrize("base", ["javascript:alert(1)", "ftp://example.test/", "file:///etc/"])
+def test_a_replay_url_that_is_not_http_is_refused(archive_path, monkeypatch, base):
+    with pytest.raises(ReplayConfigError, match="not an http"):
+        make_datasette(archive_path, replay_url=base)
+    monkeypatch.setenv("NEWSARCHIVE_REPLAY_URL", base)
+    with pytest.raises(ReplayConfigError):
+        make_datasette(archive_path)
+
+
+def test_tags_and_categories_link_to_their_searches(datasette, archive_path):
+    db = open_archive(archive_path)
+    article_id, categories, tags = db.execute(
+        "SELECT id, categories, tags FROM articles WHERE tags <> '[]' AND url LIKE 'https://%' "
+        "LIMIT 1"
+    ).fetchone()
+    db.close()
+    page = get(datasette, f"/article/{article_id}").text
+    tag = json.loads(tags)[0]
+    category = json.loads(categories)[0]
+    tag_query = urlencode({"q": '"' + tag + '"'})
+    assert f'<a class="tag" href="/search?{tag_query}">' in page
+    assert f'<a class="category" href="/search?{urlencode({"category": category})}">' in page
+
+
+def test_word_diff_is_bounded():
+    old = " ".join(f"w{i}" for i in range(20_000))
+    new = " ".join(f"v{i}" for i in range(20_000))
+    diff = word_diff(old, new)
+    assert not diff.complete
+    assert diff.deleted == 20_000
+    assert sum(len(text) for _, text in diff.segments) < 200
+    small = word_diff("de raad keurt het plan goed", "de raad keurt het nieuwe plan goed")
+    assert small.complete
+    assert ("ins", "nieuwe ") in small.segments
+    assert small.inserted == 1
+    assert small.deleted == 0
+    long_same = " ".join(["x"] * 5000)
+    tail = word_diff(long_same + " einde", long_same + " slot")
+    assert tail.complete
+    assert ("del", "einde") in tail.segments
+    assert ("ins", "slot") in tail.segments
+
+
+def test_serve_refuses_a_replay_url_that_is_not_http(archive_path):
+    env = {**os.environ, "NEWSARCHIVE_REPLAY_URL": "javascript:alert(1)"}
+    result = subprocess.run(
+        [sys.executable, "-m", "newsarchive", "serve", "--db", str(archive_path), "--port", "9"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "replay base URL 'javascript:alert(1)' is not an http(s) URL" in result.stderr

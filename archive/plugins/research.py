@@ -20,13 +20,16 @@ from datasette import hookimpl
 from markupsafe import Markup
 
 from archive import search
-from archive.research.article import article_page
+from archive.research.article import article_page, article_warc
+from archive.research.capture import replay_base
 from archive.research.common import clean_snippet, nice_date
 from archive.research.counts import counts_page
+from archive.research.crawls import coverage_page, crawls_page
 from archive.research.facets import ArrayFacet
 from archive.research.feeds import search_atom
 from archive.research.home import api_page, archive_facts, static_file
 from archive.research.search_pages import search_json, search_page
+from archive.research.table import TABLE, column_links, with_browse_columns, with_json_arrays
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,8 @@ def _sync_committed(conn: Any) -> int:
 
 @hookimpl
 def startup(datasette: Any) -> Any:
+    replay_base(datasette)  # a replay base URL that is not http(s) stops the start here
+
     async def sync() -> None:
         for database in datasette.databases.values():
             if database.is_memory or not database.is_mutable:
@@ -76,7 +81,10 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/search\.json$", search_json),
         (r"^/search\.atom$", search_atom),
         (r"^/article/(?P<id>\d{1,18})$", article_page),
+        (r"^/article/(?P<id>\d{1,18})/record\.warc$", article_warc),
         (r"^/counts(\.(?P<format>json))?$", counts_page),
+        (r"^/crawls(\.(?P<format>json))?$", crawls_page),
+        (r"^/coverage(\.(?P<format>json))?$", coverage_page),
         (r"^/api$", api_page),
         (r"^/-/research/(?P<name>[a-z][a-z0-9-]*\.(css|svg))$", static_file),
     ]
@@ -106,11 +114,42 @@ def render_cell(value: Any, column: str, table: str | None, row: Any) -> Any:
 
 
 @hookimpl
-def extra_template_vars(template: str, datasette: Any) -> Any:
-    if template != "index.html":
-        return {}
+def extra_template_vars(
+    template: str,
+    database: str | None,
+    table: str | None,
+    columns: Any,
+    request: Any,
+    datasette: Any,
+) -> Any:
+    if template == "index.html":
 
-    async def home_facts() -> dict[str, Any]:
-        return await archive_facts(datasette)
+        async def home_facts() -> dict[str, Any]:
+            return await archive_facts(datasette)
 
-    return home_facts
+        return home_facts
+    if table == TABLE and request is not None and template.startswith("table"):
+
+        async def chooser() -> dict[str, Any]:
+            all_columns = await datasette.get_database(database).table_columns(table)
+            shown = list(columns or [])
+            return {"column_chooser": column_links(request, shown, all_columns)}
+
+        return chooser
+    return {}
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    # The articles table: browsing columns by default, list columns as JSON arrays
+    # (archive.research.table).
+    def wrap(app: Any) -> Any:
+        async def articles_defaults(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope.get("method", "GET") in ("GET", "HEAD"):
+                database = datasette.get_database().name
+                scope = with_json_arrays(with_browse_columns(scope, database), database)
+            await app(scope, receive, send)
+
+        return articles_defaults
+
+    return wrap

@@ -16,6 +16,7 @@ from archive.research.common import (
     run_limited,
     search_params,
 )
+from archive.research.search_pages import form_options
 
 
 async def counts_page(datasette: Any, request: Any) -> Response:
@@ -49,6 +50,7 @@ async def counts_page(datasette: Any, request: Any) -> Response:
     context = {
         "q": q,
         "filters": filters,
+        "options": await form_options(datasette, filters),
         "rows": rows,
         "total": sum(count for _, count in months),
         "chart": Markup(bar_chart_svg(months)),  # noqa: S704 - built with escaped text only

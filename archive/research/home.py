@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from datasette.utils.asgi import NotFound, Response
 
@@ -27,13 +28,19 @@ async def archive_facts(datasette: Any) -> dict[str, Any]:
     )
     count, first, last, places = result.first()
     first_seen = last_seen = None
+    crawl_count = 0
     if await database.table_exists("crawls"):
-        crawls = await database.execute("SELECT min(started), max(finished) FROM crawls")
-        first_seen, last_seen = crawls.first()
+        crawls = await database.execute(
+            "SELECT min(started), max(coalesce(finished, started)), count(*) FROM crawls"
+        )
+        first_seen, last_seen, crawl_count = crawls.first()
+    sites = await database.execute_fn(held_sites)
     return {
         "archive": {
             "database": database.name,
             "articles": count,
+            "sites": sites,
+            "crawls": crawl_count,
             "first": (first or "")[:10],
             "last": (last or "")[:10],
             "first_seen": (first_seen or "")[:10],
@@ -41,6 +48,38 @@ async def archive_facts(datasette: Any) -> dict[str, Any]:
             "places": places,
         }
     }
+
+
+MAX_SITES = 20
+
+
+def held_sites(conn: Any) -> list[dict[str, Any]]:
+    """The sites (scheme and host) the articles come from, with their article counts.
+
+    One seek in the URL index per site: the first URL, then the first URL past its site's
+    prefix, and so on; the count is a range of the same index. At most `MAX_SITES` are listed.
+    """
+    sites: list[dict[str, Any]] = []
+    low = ""
+    while len(sites) < MAX_SITES:
+        row = conn.execute("SELECT min(url) FROM articles WHERE url > ?", [low]).fetchone()
+        if not row or row[0] is None:
+            break
+        parts = urlsplit(row[0])
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else row[0]
+        high = origin + "/\U0010ffff"
+        articles = conn.execute(
+            "SELECT count(*) FROM articles WHERE url >= ? AND url <= ?", [origin, high]
+        ).fetchone()[0]
+        sites.append(
+            {
+                "origin": origin,
+                "articles": articles,
+                "link": origin if parts.scheme in ("http", "https") else None,
+            }
+        )
+        low = high
+    return sites
 
 
 async def api_page(datasette: Any, request: Any) -> Response:

@@ -25,29 +25,39 @@ from archive.research.common import (
 
 PAGE_SIZE = 20
 OPTIONS_TTL_S = 300
+HIGHLIGHT_WORDS = 400  # titles and author names are highlighted whole
 
-_options_cache: weakref.WeakKeyDictionary[Any, tuple[float, dict[str, list[str]]]] = (
+_options_cache: weakref.WeakKeyDictionary[Any, tuple[float, dict[str, list[dict[str, Any]]]]] = (
     weakref.WeakKeyDictionary()
 )
+NO_OPTIONS: dict[str, list[dict[str, Any]]] = {"places": [], "authors": [], "categories": []}
 
 
-async def _filter_options(datasette: Any) -> dict[str, list[str]]:
-    """Places, categories and authors for the search form (cached a few minutes)."""
+async def filter_options(datasette: Any) -> dict[str, list[dict[str, Any]]]:
+    """Places, categories and authors with their article counts, for the search form's pickers
+    (cached a few minutes; each list grouped over an index)."""
     cached = _options_cache.get(datasette)
     if cached and time.monotonic() - cached[0] < OPTIONS_TTL_S:
         return cached[1]
 
-    def load(conn: Any) -> dict[str, list[str]]:
-        def values(sql: str) -> list[str]:
-            return [row[0] for row in conn.execute(sql) if row[0]]
+    def load(conn: Any) -> dict[str, list[dict[str, Any]]]:
+        def values(sql: str) -> list[dict[str, Any]]:
+            return [{"value": row[0], "count": row[1]} for row in conn.execute(sql) if row[0]]
 
         return {
-            "places": values("SELECT DISTINCT place FROM articles ORDER BY place"),
-            "authors": values("SELECT DISTINCT author FROM articles ORDER BY author"),
-            # Each distinct list of categories expanded once (an index holds the lists).
+            "places": values(
+                "SELECT place, count(*) FROM articles WHERE place <> '' GROUP BY place "
+                "ORDER BY place"
+            ),
+            "authors": values(
+                "SELECT author, count(*) FROM articles WHERE author <> '' GROUP BY author "
+                "ORDER BY author"
+            ),
+            # Each distinct list of categories counted once (an index holds the lists).
             "categories": values(
-                "SELECT DISTINCT j.value FROM (SELECT DISTINCT categories FROM articles) c, "
-                "json_each(c.categories) j ORDER BY j.value"
+                "SELECT j.value, sum(c.n) FROM (SELECT categories, count(*) AS n FROM articles "
+                "GROUP BY categories) c, json_each(c.categories) j GROUP BY j.value "
+                "ORDER BY j.value"
             ),
         }
 
@@ -56,9 +66,45 @@ async def _filter_options(datasette: Any) -> dict[str, list[str]]:
     except sqlite3.OperationalError as error:  # too slow: the form works without suggestions
         if "interrupted" not in str(error):
             raise
-        options = {"places": [], "authors": [], "categories": []}
+        options = NO_OPTIONS
     _options_cache[datasette] = (time.monotonic(), options)
     return options
+
+
+def with_current(options: list[dict[str, Any]], current: str) -> list[dict[str, Any]]:
+    """The picker's values, with the current filter among them even when no article has it."""
+    if current and all(option["value"] != current for option in options):
+        return [{"value": current, "count": 0}, *options]
+    return options
+
+
+def highlighted_row(row: dict[str, Any], parsed: Any) -> dict[str, Any]:
+    """A result row for the page: title and author with matches in `<mark>`, where it matched."""
+    snippet = clean_snippet(row["snippet_html"])
+    title = clean_snippet(search.snippet_html(row["title"], parsed, size=HIGHLIGHT_WORDS))
+    author = clean_snippet(search.snippet_html(row["author"], parsed, size=HIGHLIGHT_WORDS))
+    matched_in = [
+        name
+        for name, value in (("title", title), ("author", author), ("text", snippet))
+        if "<mark>" in value
+    ]
+    return {
+        **row,
+        "snippet": snippet,
+        "title_html": title,
+        "author_html": author,
+        "matched_in": matched_in,
+    }
+
+
+async def form_options(datasette: Any, filters: search.SearchFilters) -> dict[str, Any]:
+    """The pickers' values for a form showing `filters`."""
+    options = await filter_options(datasette)
+    return {
+        "places": with_current(options["places"], filters.place),
+        "categories": with_current(options["categories"], filters.category),
+        "authors": options["authors"],
+    }
 
 
 def _result_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -93,12 +139,9 @@ async def search_page(datasette: Any, request: Any) -> Response:
         "filters": filters,
         "sort": sort,
         "results": results,
-        "rows": [
-            {**row, "snippet": clean_snippet(row["snippet_html"])}
-            for row in (results.rows if results else [])
-        ],
+        "rows": [highlighted_row(row, results.query) for row in (results.rows if results else [])],
         "error": error,
-        "options": await _filter_options(datasette),
+        "options": await form_options(datasette, filters),
         "searched": bool(q or any(asdict(filters).values())),
         "prev_url": query_url("/search", {**base, "page": str(results.page - 1)})
         if results and results.page > 1
