@@ -14,6 +14,13 @@ Delivery is at least once, and the upsert makes it exactly once in the archive:
 * a malformed item is logged, counted and moved to `<prefix>:items:dead` with the reason; the
   batch goes on.
 
+Besides articles, workers queue what a local crawl writes itself (FORMATS): the fetch state
+of sitemaps and feeds, 304 answers, crawl errors (kept as `crawl_errors` rows of the ingest's
+ledger row, robots.txt denials and trap cuts included) and each worker's figures when it ends
+(added up in the ledger row). For the workers' incremental planning, the ingest publishes the
+archive's fetch state in Redis (`<prefix>:state`, FetchStateKeys) before its loop, and updates
+it after each batch.
+
 One ingest per archive (the archive lock, archive/lock.py) and one per queue (a lease in Redis,
 `<prefix>:items:writer`): two writers would split the items between two archives.
 """
@@ -48,15 +55,34 @@ from archive.db import (
     close_abandoned_crawls,
     finish_crawl,
     open_archive,
+    record_crawl_error,
     save_articles,
     start_crawl,
     utc_now,
 )
 from archive.lock import ArchiveLock, ArchiveLocked
+from archive.url_state import read_fetch_state, record_fetches, record_not_modified
 
 logger = logging.getLogger(__name__)
 
 ITEM_FORMAT = "newsarchive-article/1"
+# What else workers queue: how a sitemap or feed was fetched, a 304 for a known article, a
+# crawl error (HTTP error, robots.txt denial, trap cut), and a worker's figures when it ends.
+FETCH_FORMAT = "newsarchive-fetch/1"
+NOT_MODIFIED_FORMAT = "newsarchive-not-modified/1"
+ERROR_FORMAT = "newsarchive-error/1"
+WORKER_FORMAT = "newsarchive-worker/1"
+FORMATS = (ITEM_FORMAT, FETCH_FORMAT, NOT_MODIFIED_FORMAT, ERROR_FORMAT, WORKER_FORMAT)
+# Ledger columns the workers' figures add up to (crawler.ledger.ledger_counts names them).
+WORKER_COUNTS = (
+    "pages_fetched",
+    "bytes",
+    "not_articles",
+    "articles_failed",
+    "requests",
+    "listings_stopped",
+    "listings_skipped",
+)
 DEFAULT_PREFIX = "newsarchive"
 DEFAULT_BATCH_SIZE = 500
 # How long one wait for new items lasts: the longest a stop request (SIGTERM) waits to be seen.
@@ -154,12 +180,32 @@ class ItemQueueKeys:
 
 @dataclass
 class QueuedArticle:
-    """A valid item: the extracted record, its site profile and when it was captured."""
+    """A valid item: the extracted record (or report), its site profile, when it was captured
+    and its format (ITEM_FORMAT for an article)."""
 
     record: dict[str, Any]
     site: str | None
     captured_at: str
     raw: bytes
+    format: str = ITEM_FORMAT
+    worker: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchStateKeys:
+    """Where the ingest publishes the archive's fetch state for the workers' revisit planning:
+    a hash URL → JSON row (as archive.url_state.read_fetch_state gives it), the URLs taken
+    down, the aliases, and when and from which archive it was published."""
+
+    rows: str
+    removed: str
+    aliases: str
+    info: str
+
+    @classmethod
+    def for_prefix(cls, prefix: str = DEFAULT_PREFIX) -> FetchStateKeys:
+        base = f"{prefix}:state"
+        return cls(base, f"{base}:removed", f"{base}:aliases", f"{base}:info")
 
 
 def redact_url(url: str) -> str:
@@ -184,10 +230,18 @@ def connect(url: str) -> Any:
     return client
 
 
-def encode_item(record: Mapping[str, Any], *, site: str | None, job: str, worker: str) -> bytes:
-    """The queue's item for one extracted article record (the workers' side of the format)."""
+def encode_item(
+    record: Mapping[str, Any],
+    *,
+    site: str | None,
+    job: str,
+    worker: str,
+    kind: str | None = None,
+) -> bytes:
+    """The queue's item for one extracted article record (the workers' side of the format), or
+    for another of the FORMATS (`kind`)."""
     envelope = {
-        "format": ITEM_FORMAT,
+        "format": kind or ITEM_FORMAT,
         "site": site,
         "job": job,
         "worker": worker,
@@ -217,14 +271,21 @@ def decode_item(raw: bytes) -> QueuedArticle:
         raise MalformedItem(f"not JSON ({error})") from None
     if not isinstance(envelope, dict):
         raise MalformedItem(f"not a JSON object but a {type(envelope).__name__}")
-    if envelope.get("format") != ITEM_FORMAT:
+    kind = envelope.get("format")
+    if kind not in FORMATS:
         raise MalformedItem(
-            f"format {envelope.get('format')!r} is not {ITEM_FORMAT!r} (written by another "
-            "version of newsarchive?)"
+            f"format {kind!r} is not {ITEM_FORMAT!r} (written by another version of newsarchive?)"
         )
     record = envelope.get("record")
     if not isinstance(record, dict):
         raise MalformedItem("no 'record' object")
+    now = utc_now()
+    captured_at = min(_iso_utc(envelope.get("captured_at")) or now, now)  # never in the future
+    worker = envelope.get("worker") if isinstance(envelope.get("worker"), str) else None
+    if kind != ITEM_FORMAT:
+        _check_report(kind, record)
+        site = envelope.get("site") if isinstance(envelope.get("site"), str) else None
+        return QueuedArticle(record, site, captured_at, raw, format=kind, worker=worker)
     url = record.get("url")
     if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
         raise MalformedItem(f"record has no http(s) 'url' (got {url!r:.80})")
@@ -247,9 +308,33 @@ def decode_item(raw: bytes) -> QueuedArticle:
     site = envelope.get("site")
     if site is not None and not isinstance(site, str):
         raise MalformedItem(f"{url}: 'site' should be text")
-    now = utc_now()
-    captured_at = min(_iso_utc(envelope.get("captured_at")) or now, now)  # never in the future
-    return QueuedArticle(record=record, site=site, captured_at=captured_at, raw=raw)
+    return QueuedArticle(record=record, site=site, captured_at=captured_at, raw=raw, worker=worker)
+
+
+def _check_report(kind: str, record: dict[str, Any]) -> None:
+    """Check an item that is not an article (FETCH_FORMAT, ERROR_FORMAT …)."""
+    if kind == WORKER_FORMAT:
+        counts = record.get("counts")
+        if not isinstance(counts, dict) or not all(
+            isinstance(value, int) and not isinstance(value, bool) for value in counts.values()
+        ):
+            raise MalformedItem("a worker's report needs 'counts', a map of integers")
+        return
+    url = record.get("url")
+    # a trap cut names a URL pattern, every other report an http(s) URL
+    web = isinstance(url, str) and urlsplit(url).scheme in ("http", "https")
+    if not web and not (kind == ERROR_FORMAT and isinstance(url, str) and url):
+        raise MalformedItem(f"{kind} item has no http(s) 'url' (got {url!r:.80})")
+    if kind == ERROR_FORMAT:
+        status = record.get("status")
+        if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+            raise MalformedItem(f"{url}: 'status' should be an integer")
+        if not isinstance(record.get("reason"), str):
+            raise MalformedItem(f"{url}: 'reason' should be text")
+        return
+    fetch = record.get("fetch")
+    if not isinstance(fetch, dict) or fetch.get("url") != url:
+        raise MalformedItem(f"{url}: 'fetch' should be an object with the same 'url'")
 
 
 def dead_letter(raw: bytes, reason: str) -> bytes:
@@ -288,6 +373,15 @@ class IngestReport:
     sites: set[str] = field(default_factory=set)
     warc_files: set[str] = field(default_factory=set)
     earliest_capture: str | None = None
+    # What the workers reported besides articles.
+    crawl_errors: int = 0
+    robots_denied: int = 0
+    traps_cut: int = 0
+    not_modified: int = 0
+    fetch_records: int = 0
+    workers: set[str] = field(default_factory=set)
+    worker_counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    published_urls: int = 0
 
     @property
     def items_per_second(self) -> float:
@@ -463,11 +557,16 @@ class Ingest:
     def handle(self, batch: list[bytes]) -> None:
         """Write one batch taken from the queue (malformed items go to the dead letters)."""
         articles = []
+        reports = []
         for raw in batch:
             try:
-                articles.append(decode_item(raw))
+                item = decode_item(raw)
             except MalformedItem as error:
                 self.reject(raw, str(error))
+                continue
+            (articles if item.format == ITEM_FORMAT else reports).append(item)
+        if reports:
+            self.write_reports(reports)
         if articles:
             try:
                 counts = self.write(articles)
@@ -485,6 +584,107 @@ class Ingest:
                 report.earliest_capture = article.captured_at
         report.batches += 1
         self.update_ledger()
+        self.publish_batch_state([*articles, *reports])
+
+    def write_reports(self, reports: list[QueuedArticle]) -> None:
+        """Fetch state, 304s, crawl errors and worker figures, in one transaction."""
+        report = self.report
+        with self.db.atomic():
+            for item in reports:
+                record = item.record
+                if item.worker:
+                    report.workers.add(item.worker)
+                if item.site:
+                    report.sites.add(item.site)
+                if item.format == FETCH_FORMAT:
+                    record_fetches(self.db, [record["fetch"]], item.captured_at)
+                    report.fetch_records += 1
+                elif item.format == NOT_MODIFIED_FORMAT:
+                    touched = record_not_modified(self.db, [record["fetch"]], item.captured_at)
+                    report.counts.unchanged += touched
+                    report.not_modified += 1
+                elif item.format == ERROR_FORMAT:
+                    self.record_error(record)
+                elif item.format == WORKER_FORMAT:
+                    for name, value in record["counts"].items():
+                        if name in WORKER_COUNTS or name.startswith("requests_"):
+                            report.worker_counts[name] += value
+
+    def record_error(self, error: dict[str, Any]) -> None:
+        report = self.report
+        kind = error.get("kind")
+        if kind == "robots":
+            report.robots_denied += 1
+        else:
+            report.crawl_errors += 1
+            report.traps_cut += kind == "trap"
+        if report.crawl_id is not None:
+            record_crawl_error(
+                self.db,
+                report.crawl_id,
+                url=error["url"],
+                status=error.get("status"),
+                reason=error["reason"],
+            )
+
+    # --- the fetch state the workers plan revisits from ---
+
+    def publish_fetch_state(self) -> int:
+        """Publish the archive's whole fetch state in Redis (replacing what was there)."""
+        keys = FetchStateKeys.for_prefix(self.options.prefix)
+        rows, removed, aliases = read_fetch_state(self.options.db)
+        staging = FetchStateKeys.for_prefix(f"{self.options.prefix}:staging")
+        self.client.delete(staging.rows, staging.removed, staging.aliases)
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            self.client.hset(staging.rows, mapping={row[0]: json.dumps(row) for row in chunk})
+        if removed:
+            self.client.sadd(staging.removed, *removed)
+        for start in range(0, len(aliases), 1000):
+            chunk = dict(list(aliases.items())[start : start + 1000])
+            self.client.hset(staging.aliases, mapping=chunk)
+        info = json.dumps(
+            {"archive": str(Path(self.options.db).resolve()), "at": utc_now(), "urls": len(rows)}
+        )
+        # One transaction: workers see the old state or the new one, never half of it.
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(keys.rows, keys.removed, keys.aliases)
+        for staged, key in (
+            (staging.rows, keys.rows),
+            (staging.removed, keys.removed),
+            (staging.aliases, keys.aliases),
+        ):
+            if self.client.exists(staged):  # RENAME fails on a missing key
+                pipe.rename(staged, key)
+        pipe.set(keys.info, info)
+        pipe.execute()
+        self.report.published_urls = len(rows)
+        logger.info(
+            "Published the fetch state of %d URL(s) in %s for the workers' incremental planning",
+            len(rows),
+            keys.rows,
+        )
+        return len(rows)
+
+    def publish_batch_state(self, items: list[QueuedArticle]) -> None:
+        """Update the published fetch state with the URLs this batch stored."""
+        urls: set[str] = set()
+        for item in items:
+            fetch = item.record.get("fetch")
+            if isinstance(fetch, dict) and isinstance(fetch.get("url"), str):
+                urls.add(fetch["url"])
+            if item.format == ITEM_FORMAT:
+                urls.add(item.record["url"])
+        if not urls:
+            return
+        keys = FetchStateKeys.for_prefix(self.options.prefix)
+        rows, aliases = fetch_state_of(self.db, sorted(urls))
+        pipe = self.client.pipeline(transaction=False)
+        if rows:
+            pipe.hset(keys.rows, mapping={row[0]: json.dumps(row) for row in rows})
+        if aliases:
+            pipe.hset(keys.aliases, mapping=aliases)
+        pipe.execute()
 
     # --- the ledger ---
 
@@ -500,13 +700,16 @@ class Ingest:
             return
         columns = {
             "site": ", ".join(sorted(report.sites)) or None,
-            "pages_fetched": 0,  # the workers fetched; their figures are in their own logs
+            "pages_fetched": 0,  # the workers' figures, added up as each one ends (below)
             "articles_new": report.counts.new,
             "articles_updated": report.counts.updated,
             "articles_unchanged": report.counts.unchanged,
             "articles_failed": 0,
-            "errors": report.dead,
+            "errors": report.dead + report.crawl_errors,
+            "robots_denied": report.robots_denied,
+            "traps_cut": report.traps_cut,
             "warc_files": json.dumps(sorted(report.warc_files)) if report.warc_files else None,
+            **report.worker_counts,
         }
         if final:
             finish_crawl(self.db, report.crawl_id, **columns, **final)
@@ -588,6 +791,8 @@ def run_ingest(options: IngestOptions) -> IngestReport:
             )
             with _StopSignals().installed() as stop:
                 try:
+                    # Before the loop (and the workers, started after it): incremental planning.
+                    ingest.publish_fetch_state()
                     ingest.run(stop, lease)
                     ingest.report.status = "finished"
                 except sqlite3.Error as error:
@@ -628,6 +833,44 @@ def _close_ledger(ingest: Ingest) -> None:
         logger.error("Could not close ingest %s's ledger row: %s", ingest.report.crawl_id, error)
 
 
+def fetch_state_of(db: Any, urls: list[str]) -> tuple[list[list[Any]], dict[str, str]]:
+    """The fetch-state rows (as read_fetch_state gives them) of these URLs, and the aliases
+    that lead to them."""
+    rows: list[list[Any]] = []
+    aliases: dict[str, str] = {}
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows += [
+            list(row)
+            for row in db.execute(
+                "SELECT s.url, s.etag, s.last_modified, s.lastmod, s.last_fetched, "
+                "s.last_changed, a.published, s.kind, s.content_hash, s.lastmod_trusted "
+                "FROM url_state s LEFT JOIN articles a ON a.url = s.url "
+                f"WHERE s.last_fetched IS NOT NULL AND s.url IN ({marks})",
+                chunk,
+            ).fetchall()
+        ]
+        aliases.update(
+            db.execute(f"SELECT alias, url FROM url_aliases WHERE url IN ({marks})", chunk)
+        )
+    return rows, aliases
+
+
+def read_published_fetch_state(
+    client: Any, prefix: str = DEFAULT_PREFIX
+) -> tuple[list[tuple[Any, ...]], set[str], dict[str, str]] | None:
+    """The fetch state an ingest published (rows, taken down, aliases, as read_fetch_state
+    returns them), or None when no ingest has published any under this prefix."""
+    keys = FetchStateKeys.for_prefix(prefix)
+    if not client.exists(keys.info):
+        return None
+    rows = [tuple(json.loads(row)) for row in client.hvals(keys.rows)]
+    removed = {url.decode() for url in client.smembers(keys.removed)}
+    aliases = {alias.decode(): url.decode() for alias, url in client.hgetall(keys.aliases).items()}
+    return rows, removed, aliases
+
+
 def summary_line(report: IngestReport, keys: ItemQueueKeys) -> str:
     counts = report.counts
     return (
@@ -636,5 +879,7 @@ def summary_line(report: IngestReport, keys: ItemQueueKeys) -> str:
         f"({report.items_per_second:.0f} items/s), "
         f"articles {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged; "
         f"{report.dead} malformed (dead letters in {keys.dead}), "
-        f"{report.requeued} re-queued from an earlier run"
+        f"{report.requeued} re-queued from an earlier run; "
+        f"{report.crawl_errors} crawl errors and {report.robots_denied} robots.txt denials "
+        f"from {len(report.workers)} worker(s), {report.not_modified} not modified (304)"
     )

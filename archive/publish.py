@@ -12,6 +12,12 @@ from typing import Any
 from datasette.app import Datasette
 
 from archive.db import ArchiveNotFound, open_archive
+from archive.research.capture import (
+    PLUGIN_NAME,
+    REPLAY_URL_ENV,
+    ReplayConfigError,
+    check_replay_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,16 +61,32 @@ def make_datasette(
     *,
     settings: dict[str, Any] | None = None,
     allow_sql: bool | None = None,
+    replay_url: str | None = None,
+    warc_dir: str | Path | None = None,
 ) -> Datasette:
-    """A Datasette instance serving the archive at `db_path`, migrated to the current schema."""
+    """A Datasette instance serving the archive at `db_path`, migrated to the current schema.
+
+    `replay_url` is the base URL of a replay service for the article pages' capture links
+    (default: the `NEWSARCHIVE_REPLAY_URL` environment variable); anything but http(s) raises
+    `ReplayConfigError`. `warc_dir` is the archive's WARC folder when not the default one.
+    """
     db_path = Path(db_path)
     if not db_path.exists():
         raise ArchiveNotFound(f"no archive at {db_path}: run 'newsarchive crawl --db {db_path}'")
+    check_replay_url(replay_url)
+    check_replay_url(os.environ.get(REPLAY_URL_ENV))
     # Bring an older archive's schema up to date before serving it.
     open_archive(db_path).close()
     metadata = load_metadata()
     if not sql_allowed(allow_sql):
         metadata["allow_sql"] = {}  # an empty allow block: nobody
+    plugin = {
+        key: str(value)
+        for key, value in (("replay_url", replay_url), ("warc_dir", warc_dir))
+        if value
+    }
+    if plugin:
+        metadata.setdefault("plugins", {})[PLUGIN_NAME] = plugin
     return Datasette(
         [str(db_path)],
         metadata=metadata,
@@ -84,6 +106,13 @@ def serve(
     """Serve the archive over HTTP until interrupted."""
     import uvicorn
 
-    datasette = make_datasette(db_path, allow_sql=allow_sql)
+    try:
+        datasette = make_datasette(db_path, allow_sql=allow_sql)
+    except ReplayConfigError as error:
+        raise SystemExit(f"newsarchive serve: {error}") from error
     asyncio.run(datasette.invoke_startup())
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+    # A client stalling a streamed export must not keep a stopped server alive: after SIGTERM,
+    # open responses get a few seconds to finish, then they are cut.
+    uvicorn.run(
+        datasette.app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,16 +58,20 @@ def write_cdxj_index(directory: str | Path, files: list[Path], output: Path) -> 
 
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
-    with partial.open("w", encoding="utf-8") as out:
-        indexer = CDXJIndexer(
-            out,
-            [str(path) for path in files],
-            sort=True,
-            records=INDEXED_RECORD_TYPES,
-            dir_root=str(directory),
-        )
-        indexer.process_all()
-    partial.replace(output)
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            indexer = CDXJIndexer(
+                out,
+                [str(path) for path in files],
+                sort=True,
+                records=INDEXED_RECORD_TYPES,
+                dir_root=str(directory),
+            )
+            indexer.process_all()
+        partial.replace(output)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk: no half index left behind
+        raise
     return output
 
 
@@ -187,7 +192,8 @@ def read_capture(directory: str | Path, file: str, offset: int) -> Capture:
             record = next(iter(ArchiveIterator(stream)))
             return _capture(record, file, offset, None)
     except (OSError, StopIteration, ArchiveLoadFailed, EOFError, zlib.error) as error:
-        raise WarcError(f"cannot read a WARC record at {file}:{offset}: {error}") from error
+        reason = str(error) or "no record there (the file ends before it)"
+        raise WarcError(f"cannot read a WARC record at {file}:{offset}: {reason}") from error
 
 
 def verify_warc_file(path: Path) -> list[str]:
@@ -219,3 +225,159 @@ def verify_warc_file(path: Path) -> list[str]:
     if records == 0 and not problems:
         problems.append(f"{path.name}: holds no WARC records")
     return problems
+
+
+# ---------------------------------------------------------------------------- repair
+
+DAMAGED_FOLDER = "damaged"
+_SCAN_CHUNK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+@dataclass
+class WholeRecords:
+    """Where a WARC file's whole gzip members (one record each) end."""
+
+    end: int  # byte offset just after the last whole member
+    records: int  # whole members before `end`
+    size: int  # size of the file
+    damage: str | None = None  # what follows `end`, if anything: "truncated", "garbage", ...
+    damage_in_middle: bool = False  # whole members follow the damage: cutting would lose them
+
+
+def whole_records(path: Path) -> WholeRecords:
+    """Read a WARC file member by member (gzip CRCs checked) and find its last whole record."""
+    size = path.stat().st_size
+    start = 0  # where the member being read begins
+    used = 0  # bytes of it read so far
+    records = 0
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    with path.open("rb") as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            data = chunk
+            while data:
+                try:
+                    decompressor.decompress(data)
+                except zlib.error as error:
+                    return _damaged(path, start, records, size, f"bad gzip data ({error})")
+                if not decompressor.eof:
+                    used += len(data)
+                    break
+                rest = decompressor.unused_data
+                start += used + len(data) - len(rest)
+                used = 0
+                records += 1
+                data = rest
+                decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    if used:
+        return WholeRecords(start, records, size, "truncated (the last record is cut short)")
+    return WholeRecords(start, records, size)
+
+
+def _damaged(path: Path, start: int, records: int, size: int, damage: str) -> WholeRecords:
+    """Damage at `start`: is it the file's end (a crash's leftovers) or its middle?"""
+    with path.open("rb") as stream:
+        stream.seek(start + 1)
+        tail = stream.read()
+    position = tail.find(_GZIP_MAGIC)
+    while position >= 0:
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        try:
+            decompressor.decompress(tail[position:])
+        except zlib.error:
+            pass
+        else:
+            if decompressor.eof:  # a whole record after the damage
+                return WholeRecords(start, records, size, damage, damage_in_middle=True)
+        position = tail.find(_GZIP_MAGIC, position + 1)
+    return WholeRecords(start, records, size, damage)
+
+
+@dataclass
+class WarcRepair:
+    """What `repair_warc_file` did to one file."""
+
+    file: str
+    size: int  # bytes before
+    kept: int  # bytes after: the offset of the first byte cut off
+    records: int  # whole records kept
+    damage: str
+    tail: Path | None = None  # the bytes cut off, kept aside
+    removed: bool = False  # no whole record at all: the file moved aside whole
+    refused: str | None = None  # not cut, and why
+    crawl: str | None = None  # the crawl that wrote it (its warcinfo), for the index
+
+
+def repair_warc_file(path: Path) -> WarcRepair | None:
+    """Cut a WARC file damaged at its end (a crash mid-write) back to its last whole record.
+
+    The bytes cut off are kept in `<warc dir>/damaged/` (nothing is thrown away); a file
+    without a single whole record is moved there whole. A file damaged in its middle, with
+    whole records after the damage, is left alone (`refused`). None: the file is whole.
+    """
+    found = whole_records(path)
+    if found.damage is None:
+        return None
+    repair = WarcRepair(
+        file=path.name,
+        size=found.size,
+        kept=found.end,
+        records=found.records,
+        damage=found.damage,
+    )
+    if found.damage_in_middle:
+        repair.refused = (
+            f"damaged at offset {found.end} with whole records after it: not cut "
+            "(rewrite it with warcio to keep them)"
+        )
+        repair.kept = found.size
+        return repair
+    if found.records:
+        repair.crawl = warcinfo_fields(path).get("newsarchive-crawl") or None
+    aside = path.parent / DAMAGED_FOLDER
+    aside.mkdir(exist_ok=True)
+    if found.records == 0:
+        repair.tail = aside / path.name
+        path.replace(repair.tail)
+        repair.removed = True
+        repair.kept = 0
+        return repair
+    repair.tail = aside / f"{path.name}.tail-{found.end}"
+    with path.open("r+b") as stream:
+        stream.seek(found.end)
+        with repair.tail.open("wb") as kept_aside:
+            while chunk := stream.read(_SCAN_CHUNK):
+                kept_aside.write(chunk)
+            kept_aside.flush()
+            os.fsync(kept_aside.fileno())
+        stream.truncate(found.end)
+        stream.flush()
+        os.fsync(stream.fileno())
+    return repair
+
+
+def warcinfo_fields(path: Path) -> dict[str, str]:
+    """The fields of a WARC file's `warcinfo` record (its first), or none."""
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                return _warcinfo(record) if record.rec_type == "warcinfo" else {}
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError):
+        pass
+    return {}
+
+
+def reindex_crawl(directory: str | Path, crawl: str | None, file: str) -> Path:
+    """Rewrite the CDXJ index of the crawl that wrote `file`, from its files as they are now."""
+    directory = Path(directory)
+    if crawl and crawl.isdigit():
+        files = [
+            path
+            for path in warc_files(directory)
+            if warcinfo_fields(path).get("newsarchive-crawl") == crawl
+        ]
+        output = index_path(directory, int(crawl))
+    else:
+        files = [directory / file]
+        output = directory / INDEX_FOLDER / f"{file.removesuffix(WARC_SUFFIX)}.cdxj"
+    return write_cdxj_index(directory, files, output)

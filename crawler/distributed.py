@@ -7,16 +7,22 @@ the `DistributedMode` add-on) turns a crawl into a worker:
   requested, under keys namespaced per job (`<prefix>:crawl:<job>:requests`, `:dupefilter`),
   so no two workers fetch the same URL;
 * extraction stays in the worker's own process pool (crawler/pipelines/extraction.py);
+* requests are leased, not popped (`<job>:leased`): those of a worker that dies go back into
+  the frontier for another one;
+* the site's politeness (one request at a time, delay, Crawl-delay, AutoThrottle, Retry-After)
+  is one budget per host in Redis, shared by all workers (crawler/politeness.py);
 * instead of writing SQLite, each article record goes as JSON onto `<prefix>:items`, which the
-  single writer, `newsarchive ingest` (archive/ingest.py), stores;
-* a worker never opens the archive: no archive lock, no crawl ledger, no 304 bookkeeping, and
-  no incremental planning (it needs the archive's fetch state): every article found is fetched;
+  single writer, `newsarchive ingest` (archive/ingest.py), stores; so do 304s, the fetch state
+  of sitemaps and feeds, crawl errors (robots.txt denials and trap cuts included) and each
+  worker's figures when it ends;
+* a worker never opens the archive: no archive lock, no crawl ledger; it plans revisits from
+  the fetch state the ingest publishes in Redis (crawler/incremental.py);
 * WARC files stay local to each worker, named after its host and process id.
 
 Workers register in `<prefix>:crawl:<job>:workers` and end when the shared frontier has been
-empty, and every live worker idle, for NEWSARCHIVE_REDIS_IDLE_TIMEOUT seconds; the last one out
-deletes the job's keys, so the next run of the same job starts afresh. Everything is in
-docs/distributed.md.
+empty, no request leased, and every live worker idle, for NEWSARCHIVE_REDIS_IDLE_TIMEOUT
+seconds; the last one out deletes the job's keys, so the next run of the same job starts
+afresh. Everything is in docs/distributed.md.
 
 Compatibility with Scrapy 2.13+ (scrapy-redis 0.9.1 was written for older releases):
 `DistributedScheduler` counts its stats without the `spider` argument and logs without
@@ -29,11 +35,14 @@ requests as JSON instead of pickle.
 from __future__ import annotations
 
 import base64
+import gc
+import itertools
 import json
 import logging
 import os
 import re
 import socket
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,17 +52,26 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from redis.exceptions import RedisError
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
+from scrapy.utils.request import request_from_dict
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from archive.ingest import ItemQueueKeys, encode_item, redact_url
+from archive.ingest import (
+    ERROR_FORMAT,
+    FETCH_FORMAT,
+    NOT_MODIFIED_FORMAT,
+    WORKER_FORMAT,
+    ItemQueueKeys,
+    encode_item,
+    redact_url,
+)
 from archive.warcs import WARC_SUFFIX
-from crawler.items import FetchRecord
+from crawler.items import FetchRecord, NotModified
 from crawler.signals import crawl_error
 from crawler.warc import RotatingWarcWriter, WarcCaptureMiddleware
 
@@ -93,13 +111,16 @@ class JobKeys:
     requests: str
     dupefilter: str
     workers: str
+    leased: str
 
     @classmethod
     def for_job(cls, prefix: str, job: str) -> JobKeys:
         # `%` would be read as a placeholder by scrapy-redis, which formats the queue key.
         job = _UNSAFE_IN_KEYS.sub("-", job)
         base = f"{prefix}:crawl:{job}"
-        return cls(job, f"{base}:requests", f"{base}:dupefilter", f"{base}:workers")
+        return cls(
+            job, f"{base}:requests", f"{base}:dupefilter", f"{base}:workers", f"{base}:leased"
+        )
 
     @classmethod
     def for_spider(cls, spider: Spider, settings: BaseSettings) -> JobKeys:
@@ -158,40 +179,97 @@ class JsonRequestSerializer:
 # Why a worker stops when it loses Redis (its Scrapy finish reason).
 REDIS_LOST = "redis_lost"
 
-# Register a worker in its job, in one atomic step with the check for leftovers: a job with no
-# live worker and an empty frontier is over (its last workers were killed before they could
-# clean up), so its dupefilter goes and the run starts afresh. A job with requests left in its
-# frontier (workers stopped by a Redis outage, say) goes on from there.
-_JOIN_JOB = """
+# Which workers are alive (heard of within ARGV[n] seconds), and the requests held by those
+# that are not put back into the frontier: the start of every job script below.
+# KEYS: workers, requests, dupefilter, leased.
+_LIVE_AND_RECOVER = """
 local now = redis.call('TIME')
 now = tonumber(now[1]) + tonumber(now[2]) / 1000000
-local live = 0
-for _, entry in ipairs(redis.call('HVALS', KEYS[1])) do
-  local ok, worker = pcall(cjson.decode, entry)
+local timeout = tonumber(ARGV[TIMEOUT_ARG])
+local live = {}
+local live_count = 0
+local registry = redis.call('HGETALL', KEYS[1])
+for i = 1, #registry, 2 do
+  local ok, worker = pcall(cjson.decode, registry[i + 1])
   if ok and type(worker) == 'table' and worker['seen']
-     and now - tonumber(worker['seen']) < tonumber(ARGV[3]) then
-    live = live + 1
+     and now - tonumber(worker['seen']) < timeout then
+    live[registry[i]] = true
+    live_count = live_count + 1
   end
 end
+local recovered = 0
+local leases = redis.call('HGETALL', KEYS[4])
+for i = 1, #leases, 2 do
+  local ok, lease = pcall(cjson.decode, leases[i + 1])
+  if not (ok and type(lease) == 'table' and live[lease['worker']]) then
+    if ok and type(lease) == 'table' and lease['data'] then
+      redis.call('ZADD', KEYS[2], lease['score'], lease['data'])
+    end
+    redis.call('HDEL', KEYS[4], leases[i])
+    recovered = recovered + 1
+  end
+end
+"""
+
+# Register a worker in its job, in one atomic step with the check for leftovers: requests held
+# by dead workers go back into the frontier; a job with no live worker and an empty frontier is
+# over (its last workers were killed before they could clean up), so its dupefilter goes and
+# the run starts afresh. A job with requests left in its frontier (workers stopped by a Redis
+# outage, say) goes on from there. ARGV: worker, its entry, timeout.
+_JOIN_JOB = (
+    _LIVE_AND_RECOVER.replace("TIMEOUT_ARG", "3")
+    + """
 local waiting = redis.call('ZCARD', KEYS[2])
 local stale = 0
-if live == 0 and waiting == 0 then
-  stale = redis.call('DEL', KEYS[1], KEYS[3])
+if live_count == 0 and waiting == 0 then
+  stale = redis.call('DEL', KEYS[1], KEYS[3], KEYS[4])
 end
 local me = cjson.decode(ARGV[2])
 me['seen'] = now
 me['active'] = now
 me['since'] = now
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(me))
-return {live, waiting, stale}
+return {live_count, waiting, stale, recovered}
+"""
+)
+
+# Put back the requests of dead workers; returns how many. ARGV: timeout.
+_RECOVER_LEASES = (
+    _LIVE_AND_RECOVER.replace("TIMEOUT_ARG", "1")
+    + """
+return recovered
+"""
+)
+
+# Take the frontier's first request and lease it to this worker (scrapy-redis pops it, and a
+# worker killed before it is done would lose it). ARGV: lease id, worker.
+_LEASE_REQUEST = """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #first == 0 then return false end
+redis.call('ZREM', KEYS[1], first[1])
+redis.call('HSET', KEYS[2], ARGV[1],
+           cjson.encode({worker = ARGV[2], score = first[2], data = first[1]}))
+return first[1]
 """
 
 
-def join_job(server: Any, keys: JobKeys, worker: str) -> None:
+def worker_timeout(settings: BaseSettings) -> float:
+    """Seconds without a heartbeat after which a worker is taken for dead."""
+    return settings.getfloat("NEWSARCHIVE_REDIS_WORKER_TIMEOUT", WORKER_TIMEOUT)
+
+
+def join_job(server: Any, keys: JobKeys, worker: str, timeout: float = WORKER_TIMEOUT) -> None:
     """Register this worker in its job (see _JOIN_JOB) and say what it found."""
     me = json.dumps({"pid": os.getpid(), "host": socket.gethostname()})
-    job_keys = (keys.workers, keys.requests, keys.dupefilter)
-    live, waiting, stale = server.eval(_JOIN_JOB, 3, *job_keys, worker, me, WORKER_TIMEOUT)
+    job_keys = (keys.workers, keys.requests, keys.dupefilter, keys.leased)
+    live, waiting, stale, recovered = server.eval(_JOIN_JOB, 4, *job_keys, worker, me, timeout)
+    if recovered:
+        logger.warning(
+            "Job %s: %d request(s) held by workers that stopped answering go back into the "
+            "frontier",
+            keys.job,
+            recovered,
+        )
     if live:
         logger.info("Joining job %s: %d other worker(s) at work", keys.job, live)
     elif waiting:
@@ -205,6 +283,78 @@ def join_job(server: Any, keys: JobKeys, worker: str) -> None:
         )
     else:
         logger.info("Starting job %s", keys.job)
+
+
+def recover_leases(server: Any, keys: JobKeys, timeout: float) -> int:
+    """Put the requests held by dead workers back into the frontier; returns how many."""
+    job_keys = (keys.workers, keys.requests, keys.dupefilter, keys.leased)
+    recovered = int(server.eval(_RECOVER_LEASES, 4, *job_keys, timeout))
+    if recovered:
+        logger.warning(
+            "Job %s: %d request(s) held by a worker that stopped answering (killed?) go back "
+            "into the frontier",
+            keys.job,
+            recovered,
+        )
+    return recovered
+
+
+class RequestLeases:
+    """The requests this worker took from the frontier and has not finished yet.
+
+    A request is leased, not popped: it stays in `<job>:leased` under this worker's name until
+    the engine is done with it (downloaded, parsed, its items through the pipelines, i.e. the
+    Request object is gone), or until the worker is idle. If the worker dies first, any other
+    worker puts it back into the frontier once the dead one's heartbeat is WORKER_TIMEOUT old.
+    """
+
+    def __init__(self, server: Any, worker: str):
+        self.server = server
+        self.worker = worker
+        self.key: str | None = None
+        self.count = itertools.count(1)
+        self.owned: set[str] = set()
+        self.finished: list[str] = []
+        self.lease_script = server.register_script(_LEASE_REQUEST)
+
+    def take(self, frontier: str, spider: Spider) -> Request | None:
+        assert self.key is not None
+        lease = f"{self.worker}:{next(self.count)}"
+        data = self.lease_script(keys=[frontier, self.key], args=[lease, self.worker])
+        if data is None:
+            return None
+        request = request_from_dict(JsonRequestSerializer.loads(data), spider=spider)
+        self.owned.add(lease)
+        weakref.finalize(request, self.finished.append, lease)
+        return request
+
+    def flush(self) -> None:
+        """Confirm the requests the engine is done with."""
+        if not self.finished or self.key is None:
+            return
+        done, self.finished = self.finished, []
+        self.server.hdel(self.key, *done)
+        self.owned.difference_update(done)
+
+    def release_all(self) -> None:
+        """The worker is idle (or finished): whatever it took is done."""
+        self.finished.clear()
+        if self.owned and self.key is not None:
+            self.server.hdel(self.key, *self.owned)
+        self.owned.clear()
+
+
+_LEASES: weakref.WeakKeyDictionary[Any, RequestLeases] = weakref.WeakKeyDictionary()
+
+
+def request_leases(crawler: Crawler) -> RequestLeases:
+    """The worker's RequestLeases (one per crawler, shared by scheduler and coordinator)."""
+    leases = _LEASES.get(crawler)
+    if leases is None:
+        leases = _LEASES[crawler] = RequestLeases(
+            get_redis_from_settings(crawler.settings), worker_name()
+        )
+    return leases
 
 
 def stop_worker_without_redis(crawler: Crawler, error: Exception) -> None:
@@ -254,8 +404,10 @@ class DistributedScheduler(Scheduler):
         self.df = RFPDupeFilter(self.server, key=keys.dupefilter, debug=debug)
         if self.flush_on_start:
             self.flush()
+        self.leases = request_leases(self.crawler)
+        self.leases.key = keys.leased
         # Before the first request is scheduled: a stale dupefilter would filter them all.
-        join_job(self.server, keys, worker_name())
+        join_job(self.server, keys, worker_name(), worker_timeout(self.crawler.settings))
 
     def _redis_lost(self) -> bool:
         return bool(self.crawler.stats.get_value("newsarchive/redis/lost"))
@@ -279,7 +431,8 @@ class DistributedScheduler(Scheduler):
         if self._redis_lost():
             return None
         try:
-            request = self.queue.pop(0)
+            self.leases.flush()
+            request = self.leases.take(self.queue_key, self.spider)
         except RedisError as error:
             stop_worker_without_redis(self.crawler, error)
             return None
@@ -300,22 +453,34 @@ class DistributedScheduler(Scheduler):
         """Keep the shared frontier and dupefilter: other workers may still be using them."""
 
 
-# Leave the job; if no live worker is left, delete the job's keys (one atomic step, so that
-# two workers leaving together cannot both think the other one is still there).
-_LEAVE_JOB = """
+# Leave the job; requests this worker still held go back into the frontier (a stop before the
+# end: Ctrl-C, --max-pages); if no live worker is left, delete the job's keys (one atomic step,
+# so that two workers leaving together cannot both think the other one is still there).
+# ARGV: worker, timeout.
+_LEAVE_JOB = (
+    """
 redis.call('HDEL', KEYS[1], ARGV[1])
-local now = redis.call('TIME')
-now = tonumber(now[1]) + tonumber(now[2]) / 1000000
-for _, entry in ipairs(redis.call('HVALS', KEYS[1])) do
-  local ok, worker = pcall(cjson.decode, entry)
-  if ok and type(worker) == 'table' and worker['seen']
-     and now - tonumber(worker['seen']) < tonumber(ARGV[2]) then
-    return 0
-  end
-end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+"""
+    + _LIVE_AND_RECOVER.replace("TIMEOUT_ARG", "2")
+    + """
+if live_count > 0 then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 return 1
 """
+)
+
+# What a worker reports to the ingest besides articles: crawl errors by kind.
+ROBOTS_DENIED = "denied by robots.txt"
+TRAP_CUT_PREFIX = "spider trap cut"
+
+
+def error_kind(reason: str) -> str:
+    """`robots`, `trap` or `error`: how the ingest counts a worker's crawl error."""
+    if reason == ROBOTS_DENIED:
+        return "robots"
+    if reason.startswith(TRAP_CUT_PREFIX):
+        return "trap"
+    return "error"
 
 
 class WorkerCoordinator:
@@ -332,6 +497,11 @@ class WorkerCoordinator:
         self.crawler = crawler
         self.server = get_redis_from_settings(crawler.settings)
         self.idle_timeout = crawler.settings.getfloat("NEWSARCHIVE_REDIS_IDLE_TIMEOUT", 10.0)
+        self.worker_timeout = worker_timeout(crawler.settings)
+        prefix = crawler.settings.get("NEWSARCHIVE_REDIS_PREFIX") or "newsarchive"
+        self.items_key = ItemQueueKeys.for_prefix(prefix).items
+        self.job = ""
+        self.site: str | None = None
         self.worker = worker_name()
         self.keys: JobKeys | None = None
         self.started = 0.0
@@ -350,9 +520,21 @@ class WorkerCoordinator:
         crawler.signals.connect(coordinator.record_error, signal=crawl_error)
         return coordinator
 
+    def push(self, payload: dict[str, Any], kind: str) -> None:
+        """Queue a report for the ingest (a crawl error, the worker's figures)."""
+        item = encode_item(payload, site=self.site, job=self.job, worker=self.worker, kind=kind)
+        try:
+            self.server.lpush(self.items_key, item)
+        except RedisError as error:
+            logger.error("Could not queue %s for the ingest: %s", payload, error)
+
     def record_error(self, url: str, status: int | None, reason: str) -> None:
-        # The crawl ledger counts these in a local crawl; a worker has none (the spider logs them).
-        self.crawler.stats.inc_value("newsarchive/errors")
+        """A crawl error (HTTP error, robots.txt denial, trap cut…): the ingest keeps it in
+        `crawl_errors`, as the crawl ledger does in a local crawl."""
+        kind = error_kind(reason)
+        if kind != "robots":
+            self.crawler.stats.inc_value("newsarchive/errors")
+        self.push({"url": url, "status": status, "reason": reason, "kind": kind}, ERROR_FORMAT)
 
     def _now(self) -> float:
         seconds, microseconds = self.server.time()
@@ -369,6 +551,7 @@ class WorkerCoordinator:
         if self.keys is None:
             return
         try:
+            request_leases(self.crawler).flush()
             now = self._now()
             if self._busy():
                 self.last_active = now
@@ -387,6 +570,8 @@ class WorkerCoordinator:
     def spider_opened(self, spider: Spider) -> None:
         # The scheduler registered this worker (join_job); from now on, heartbeats.
         self.keys = JobKeys.for_spider(spider, self.crawler.settings)
+        self.job = self.keys.job
+        self.site = getattr(spider, "site_name", None)
         self.started = self.last_active = self._now()
         self.heartbeat()
         stats = self.crawler.stats
@@ -428,11 +613,20 @@ class WorkerCoordinator:
         waiting = self.server.zcard(self.keys.requests)
         if waiting:
             raise DontCloseSpider(f"{waiting} requests wait in the shared frontier")
+        # This worker is idle: whatever it took is done. Others may still hold requests, or
+        # may have died holding them: those go back into the frontier.
+        gc.collect()
+        request_leases(self.crawler).release_all()
+        if recover_leases(self.server, self.keys, self.worker_timeout):
+            raise DontCloseSpider("requests of a dead worker are back in the frontier")
+        held = self.server.hlen(self.keys.leased)
+        if held:
+            raise DontCloseSpider(f"{held} requests in the hands of other workers")
         now = self._now()
         live = {
             name: worker
             for name, worker in self._workers().items()
-            if now - float(worker.get("seen", 0)) < WORKER_TIMEOUT
+            if now - float(worker.get("seen", 0)) < self.worker_timeout
         }
         busy = sorted(
             name
@@ -461,9 +655,16 @@ class WorkerCoordinator:
         if self.keys is None:
             return
         keys = self.keys
+        self.push_summary(reason)
         try:
-            job_keys = (keys.workers, keys.requests, keys.dupefilter)
-            last = self.server.eval(_LEAVE_JOB, 3, *job_keys, self.worker, WORKER_TIMEOUT)
+            leases = request_leases(self.crawler)
+            if reason == "finished":
+                leases.release_all()  # a worker that finished did everything it took
+            else:
+                gc.collect()
+                leases.flush()
+            job_keys = (keys.workers, keys.requests, keys.dupefilter, keys.leased)
+            last = self.server.eval(_LEAVE_JOB, 4, *job_keys, self.worker, self.worker_timeout)
         except Exception as error:
             logger.error("Could not leave job %s cleanly: %s", keys.job, error)
             return
@@ -471,6 +672,35 @@ class WorkerCoordinator:
             logger.info("Last worker of job %s: removed its frontier and dupefilter", keys.job)
         else:
             logger.info("Left job %s; other workers go on", keys.job)
+
+    def push_summary(self, reason: str) -> None:
+        """This worker's figures (pages, requests by kind…), for the ingest's ledger row."""
+        from crawler.ledger import ledger_counts
+
+        if self.crawler.stats.get_value("newsarchive/redis/lost"):
+            return
+        counts = ledger_counts(self.crawler.stats.get_stats())
+        self.push({"reason": reason, "counts": counts}, WORKER_FORMAT)
+
+
+class RobotsDenialReporter:
+    """Downloader middleware of a worker: a URL robots.txt forbids becomes a crawl error
+    (kind `robots`) that the ingest keeps in `crawl_errors`; a local crawl only counts them."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsDenialReporter:
+        return cls(crawler)
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> None:
+        if isinstance(exception, IgnoreRequest) and "robots.txt" in str(exception):
+            self.crawler.signals.send_catch_log(
+                crawl_error, url=request.url, status=None, reason=ROBOTS_DENIED
+            )
 
 
 class RedisItemPipeline:
@@ -495,10 +725,15 @@ class RedisItemPipeline:
         self.job = JobKeys.for_spider(spider, self.crawler.settings).job
 
     def process_item(self, item: Any) -> Any:
+        kind = None
         if isinstance(item, FetchRecord):
-            return item  # a sitemap's or feed's fetch state: kept only by a local crawl
+            kind = FETCH_FORMAT  # a sitemap's or feed's fetch state, for the next crawl
+        elif isinstance(item, NotModified):
+            kind = NOT_MODIFIED_FORMAT  # a 304: the archived article is current
         record = ItemAdapter(item).asdict()
-        payload = encode_item(record, site=self.site, job=self.job, worker=self.worker)
+        if kind is not None:
+            record = {"url": record["url"], "fetch": {**record["fetch"], "url": record["url"]}}
+        payload = encode_item(record, site=self.site, job=self.job, worker=self.worker, kind=kind)
         try:
             self.server.lpush(self.items_key, payload)
         except RedisError as error:
@@ -514,7 +749,8 @@ class RedisItemPipeline:
             )
             stop_worker_without_redis(self.crawler, error)
             return item
-        self.crawler.stats.inc_value("newsarchive/redis/items_pushed")
+        if kind is None:
+            self.crawler.stats.inc_value("newsarchive/redis/items_pushed")
         return item
 
 
@@ -558,8 +794,8 @@ WORKER_SETTINGS: dict[str, Any] = {
     "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
     "SCHEDULER_PERSIST": True,
     "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
-    # The worker has no archive: nothing to plan revisits from, no lock or ledger to keep.
-    "NEWSARCHIVE_INCREMENTAL": False,
+    # The worker has no archive: no lock or ledger to keep. Revisits are planned from the fetch
+    # state the ingest publishes in Redis (crawler/incremental.py).
     "NEWSARCHIVE_LOCK": False,
 }
 WORKER_COMPONENTS: dict[str, dict[str, int | None]] = {
@@ -576,6 +812,9 @@ WORKER_COMPONENTS: dict[str, dict[str, int | None]] = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.warc.WarcCaptureMiddleware": None,
         "crawler.distributed.DistributedWarcCapture": 950,
+        "crawler.distributed.RobotsDenialReporter": 970,
+        # Last before the download handler: the site's politeness, shared by all workers.
+        "crawler.politeness.SharedPolitenessMiddleware": 990,
     },
 }
 

@@ -144,6 +144,29 @@ def load_url_states(
     return {row[0]: UrlState(*row) for row in rows}, removed, aliases
 
 
+def load_published_url_states(
+    redis_url: str, prefix: str
+) -> tuple[dict[str, UrlState], set[str], dict[str, str]]:
+    """load_url_states for a distributed worker: the state the ingest published in Redis."""
+    from archive.ingest import FetchStateKeys, connect, read_published_fetch_state, redact_url
+
+    client = connect(redis_url)
+    try:
+        published = read_published_fetch_state(client, prefix)
+    finally:
+        client.close()
+    if published is None:
+        logger.warning(
+            "No fetch state published at %s (%s): start `newsarchive ingest` before the workers "
+            "for an incremental crawl; this worker fetches every article it finds",
+            redact_url(redis_url),
+            FetchStateKeys.for_prefix(prefix).info,
+        )
+        return {}, set(), {}
+    rows, removed, aliases = published
+    return {row[0]: UrlState(*row) for row in rows}, removed, aliases
+
+
 class RevisitPlanner:
     """Decides, for each article candidate discovered, whether and how to fetch it."""
 
@@ -166,11 +189,23 @@ class RevisitPlanner:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RevisitPlanner | None:
-        """A planner over the crawl's archive; None for a full crawl (NEWSARCHIVE_INCREMENTAL)."""
+        """A planner over the crawl's archive; None for a full crawl (NEWSARCHIVE_INCREMENTAL).
+
+        A distributed worker (NEWSARCHIVE_REDIS_URL) has no archive: it plans from the fetch
+        state `newsarchive ingest` published in Redis when it started.
+        """
         settings = crawler.settings
         if not settings.getbool("NEWSARCHIVE_INCREMENTAL", True):
             return None
-        states, removed, aliases = load_url_states(settings.get("NEWSARCHIVE_DB") or "archive.db")
+        if settings.get("NEWSARCHIVE_REDIS_URL"):
+            states, removed, aliases = load_published_url_states(
+                settings.get("NEWSARCHIVE_REDIS_URL"),
+                settings.get("NEWSARCHIVE_REDIS_PREFIX") or "newsarchive",
+            )
+        else:
+            states, removed, aliases = load_url_states(
+                settings.get("NEWSARCHIVE_DB") or "archive.db"
+            )
         if states:
             logger.info("Incremental crawl: %d known URLs in the archive", len(states))
         return cls(states, removed, aliases, crawler=crawler)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
+
+# The signal that stopped the crawl (SIGINT, SIGTERM), set by crawler.runner.GracefulShutdown.
+SHUTDOWN_SIGNAL_STAT = "newsarchive/shutdown_signal"
 
 # Reasons Scrapy gives for closing a spider that mean the run did its work.
 COMPLETED_REASONS = frozenset(
@@ -85,12 +89,34 @@ class CrawlLedger:
         stats = self.crawler.stats
         counts = ledger_counts(stats.get_stats())
         status = crawl_status(reason, counts["pages_fetched"])
-        archiving = archiving_columns(self.db, self.crawl_id, stats.get_stats())
-        finish_crawl(
-            self.db, self.crawl_id, status=status, finish_reason=reason, **counts, **archiving
-        )
+        finish_reason = reason
+        signame = stats.get_value(SHUTDOWN_SIGNAL_STAT)
+        if reason == "shutdown" and signame:
+            finish_reason = f"shutdown on {signame}"
+        try:
+            archiving = archiving_columns(self.db, self.crawl_id, stats.get_stats())
+            finish_crawl(
+                self.db,
+                self.crawl_id,
+                status=status,
+                finish_reason=finish_reason,
+                **counts,
+                **archiving,
+            )
+        except sqlite3.Error as error:
+            # A full disk can refuse even this row; the next crawl marks it crashed.
+            logger.error(
+                "Crawl %s %s (%s), but its ledger row could not be written to %s: %s",
+                self.crawl_id,
+                status,
+                finish_reason,
+                self.db_path,
+                error,
+            )
+            self.db.close()
+            return
         log = logger.info if status == "finished" else logger.error
-        log("Crawl %s %s (%s): %s", self.crawl_id, status, reason, counts)
+        log("Crawl %s %s (%s): %s", self.crawl_id, status, finish_reason, counts)
         self.db.close()
 
 

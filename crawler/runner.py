@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import multiprocessing
+import multiprocessing.forkserver
+import os
 import signal
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from types import FrameType
 from urllib.parse import urlsplit
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.lock import ArchiveLock, ArchiveLocked
+from crawler.ledger import SHUTDOWN_SIGNAL_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +110,87 @@ def spider_arguments(options: CrawlOptions) -> dict[str, object]:
     return arguments
 
 
+SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class GracefulShutdown:
+    """SIGINT and SIGTERM stop the crawl gracefully; a second SIGINT forces it.
+
+    Graceful: no new request is sent, the requests in flight and their extraction finish, the
+    last batch is saved, the WARC files are closed and indexed, and the ledger row says
+    `interrupted`. systemd's stop sends SIGTERM to every process of the service, and
+    `newsarchive crawl` forwards the one it gets, so a repeated SIGTERM only repeats the
+    request (systemd's SIGKILL after `TimeoutStopSec` is the forced end); a second SIGINT is
+    someone pressing Ctrl-C again, which stops at once as Scrapy does.
+    """
+
+    def __init__(self, process: CrawlerProcess, crawler: Crawler):
+        self.process = process
+        self.crawler = crawler
+        self.received: int | None = None
+
+    def install(self) -> None:
+        for signum in SHUTDOWN_SIGNALS:
+            signal.signal(signum, self.handle)
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        # Runs between two bytecodes of the reactor's thread: hand everything to the reactor.
+        from twisted.internet import reactor
+
+        if self.received is None:
+            self.received = signum
+            reactor.callFromThread(self.stop, signum)
+        elif signum == signal.SIGINT and self.received == signal.SIGINT:
+            for other in SHUTDOWN_SIGNALS:
+                signal.signal(other, signal.SIG_IGN)
+            reactor.callFromThread(self.force, signum)
+        else:
+            reactor.callFromThread(self.repeated, signum)
+
+    def stop(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        logger.warning(
+            "Received %s: stopping the crawl gracefully (the requests in flight finish and are "
+            "saved); press Ctrl-C again to stop at once",
+            name,
+        )
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(SHUTDOWN_SIGNAL_STAT, name)
+        self.process.stop()  # the crawl ends with reason "shutdown"; then the reactor stops
+
+    def force(self, signum: int) -> None:
+        from twisted.internet import reactor
+
+        logger.warning("Received %s twice: stopping at once", signal.Signals(signum).name)
+        if reactor.running:
+            reactor.stop()
+
+    def repeated(self, signum: int) -> None:
+        logger.info("Received %s again: already stopping", signal.Signals(signum).name)
+
+
+def start_extraction_server() -> None:
+    """Start the extraction workers' fork server with SIGINT and SIGTERM ignored.
+
+    The workers are forked from it and keep that, so a signal sent to every process of the
+    crawl (Ctrl-C in a terminal, systemd's stop) does not kill a worker in the middle of a
+    page: the crawl stops them itself once the pages in flight are extracted.
+    """
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in SHUTDOWN_SIGNALS}
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def run_crawl(options: CrawlOptions) -> int | None:
     """Crawl in this process (blocks until done); returns the crawl's ledger id."""
     settings = crawl_settings(options)
     if settings.getbool("NEWSARCHIVE_LOCK", True):
         # One crawl per archive at a time; held until this process ends (archive/lock.py).
         ArchiveLock(options.db).acquire()
+    start_extraction_server()
     process = CrawlerProcess(settings)
     if options.ignore_robots:
         logger.warning("robots.txt is ignored for this crawl (--ignore-robots)")
@@ -123,7 +203,8 @@ def run_crawl(options: CrawlOptions) -> int | None:
             )
     crawler = process.create_crawler("news")
     process.crawl(crawler, **spider_arguments(options))
-    process.start()
+    GracefulShutdown(process, crawler).install()
+    process.start(install_signal_handlers=False)
     crawl_id = crawler.stats.get_value("newsarchive/crawl_id") if crawler.stats else None
     return int(crawl_id) if crawl_id is not None else None
 
@@ -141,12 +222,23 @@ def run_crawl_in_subprocess(options: CrawlOptions) -> int | None:
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_crawl_child, args=(options, sender), name="newsarchive-crawl")
     child.start()
-    # Ctrl-C reaches the child too (same process group); Scrapy stops it gracefully and we wait.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        # SIGTERM (`kill`, systemd's stop) to this process stops the crawl gracefully too.
+        if child.pid is not None:
+            with contextlib.suppress(ProcessLookupError):  # it has just ended
+                os.kill(child.pid, signal.SIGTERM)
+
+    # Ctrl-C reaches the child too (same process group); it stops gracefully and we wait.
+    previous = {
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        signal.SIGTERM: signal.signal(signal.SIGTERM, forward),
+    }
     try:
         child.join()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if child.exitcode != 0:
         raise CrawlProcessError(f"the crawl process exited with status {child.exitcode}")
     result = receiver.recv() if receiver.poll() else None

@@ -44,6 +44,8 @@ NEWSARCHIVE_REDIS_URL = ""  # e.g. redis://crawlhub:6379/0; empty: a normal, loc
 NEWSARCHIVE_REDIS_PREFIX = "newsarchive"  # first part of every Redis key
 NEWSARCHIVE_REDIS_JOB = ""  # empty: <site profile>@<host:port of the first start URL>
 NEWSARCHIVE_REDIS_IDLE_TIMEOUT = 10.0  # seconds the frontier must stay empty, all workers idle
+# seconds without a heartbeat before a worker is taken for dead and its requests re-queued
+NEWSARCHIVE_REDIS_WORKER_TIMEOUT = 60.0
 
 # An identifying User-Agent with a way to reach whoever runs the crawl.
 USER_AGENT = f"newsarchive/0.1 (+{NEWSARCHIVE_CONTACT})"

@@ -14,6 +14,7 @@ is written when the crawl closes. The record's location travels with the respons
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -29,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -51,6 +52,24 @@ DECHUNKED_HEADER = "X-Archive-Orig-Transfer-Encoding"
 # within 1 % of the size (crawl pages are small and repetitive).
 GZIP_LEVEL = 6
 GZIP_MEMBER = 31  # zlib wbits for a gzip header and trailer
+
+
+# What a full disk looks like to a write: no space, over quota, over the file size limit.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class WarcWriteError(OSError):
+    """A WARC file could not be written (the disk is full, ...); the file is left whole."""
+
+    def __init__(self, path: Path, error: OSError):
+        super().__init__(error.errno, error.strerror or str(error), str(path))
+        self.path = path
+        self.disk_full = error.errno in DISK_FULL_ERRNOS
+
+    def reason(self) -> str:
+        """The crawl's finish reason: what happened, to which file."""
+        what = "disk full" if self.disk_full else "WARC write failed"
+        return f"{what}: cannot write {self.path} ({self.strerror})"
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,7 @@ class RotatingWarcWriter:
         self.records = 0
         self.bytes_written = 0
         self._serial = 0
+        self._size = 0  # of the current file
         self._stream: IO[bytes] | None = None
         self._writer: WARCWriter | None = None
         # one record at a time is serialised here, then compressed into the file
@@ -119,49 +139,85 @@ class RotatingWarcWriter:
             self._serial += 1
             name = f"{self.prefix}-{self.started}-{self._serial:05d}{WARC_SUFFIX}"
             try:
-                self._stream = (self.directory / name).open("xb")
+                # Unbuffered: what a failed write left behind is cut off at once (_append).
+                self._stream = (self.directory / name).open("xb", buffering=0)
                 break
             except FileExistsError:
                 continue
+        self._size = 0
         self.files.append(name)
         self._writer = WARCWriter(self._record_buffer, gzip=False, warc_version="1.1")
         info = {"software": SOFTWARE, "format": "WARC File Format 1.1", **self.info}
         info.setdefault("hostname", socket.gethostname())
-        self._write(self._writer.create_warcinfo_record(name, info))
+        try:
+            self._append([self._member(self._writer.create_warcinfo_record(name, info))])
+        except WarcWriteError:
+            # not even the warcinfo record fits: leave no empty file behind
+            self.close()
+            (self.directory / name).unlink(missing_ok=True)
+            self.files.pop()
+            raise
         logger.info("Writing WARC file %s", self.directory / name)
         return self._writer
 
     def _current(self) -> WARCWriter:
         if self._writer is None or self._stream is None:
             return self._open()
-        if self._stream.tell() >= self.max_size:
+        if self._size >= self.max_size:
             self.close()
             return self._open()
         return self._writer
 
-    def _write(self, record: Any) -> int:
+    def _member(self, record: Any) -> bytes:
+        """A record serialised and compressed as its own gzip member."""
         assert self._writer is not None
-        assert self._stream is not None
-        offset = self._stream.tell()
         buffer = self._record_buffer
         buffer.seek(0)
         buffer.truncate()
         self._writer.write_record(record)
         # every record its own gzip member, as WARC readers and CDXJ offsets expect
         with buffer.getbuffer() as record_bytes:  # released before the next truncate
-            member = zlib.compress(record_bytes, GZIP_LEVEL, GZIP_MEMBER)
-        self._stream.write(member)
-        self.bytes_written += len(member)
-        self.records += 1
+            return zlib.compress(record_bytes, GZIP_LEVEL, GZIP_MEMBER)
+
+    def _append(self, members: list[bytes]) -> int:
+        """Append whole records to the file; returns the offset of the first one.
+
+        All or nothing: when a write fails (a full disk), whatever part of the records reached
+        the file is cut off again, so the file still ends with a whole record, and
+        WarcWriteError says which file it was.
+        """
+        assert self._stream is not None
+        offset = self._size
+        data = memoryview(b"".join(members))
+        written = 0
+        try:
+            while written < len(data):
+                written += self._stream.write(data[written:]) or 0
+        except OSError as error:
+            path = self.directory / self.files[-1]
+            try:
+                os.ftruncate(self._stream.fileno(), offset)
+                self._stream.seek(offset)
+            except OSError as cut_error:
+                logger.error("Could not cut %s back to %d bytes: %s", path, offset, cut_error)
+            raise WarcWriteError(path, error) from error
+        self._size += written
+        self.bytes_written += written
+        self.records += len(members)
         return offset
 
     def write_exchange(self, exchange: Exchange) -> WarcPointer:
-        """Write an exchange's response, request and evidence records; returns where it went."""
+        """Write an exchange's response, request and evidence records; returns where it went.
+
+        The records reach the operating system (one unbuffered write) before anything points
+        at them: a killed crawl keeps them. Raises WarcWriteError when the file cannot take
+        them (nothing of the exchange is then left in the file).
+        """
         writer = self._current()
         response = self._response_record(writer, exchange)
         response_id = response.rec_headers.get_header("WARC-Record-ID")
         date = response.rec_headers.get_header("WARC-Date")
-        offset = self._write(response)
+        members = [self._member(response)]
         concurrent = {
             "WARC-Concurrent-To": response_id,
             "WARC-Date": date,
@@ -181,7 +237,7 @@ class RotatingWarcWriter:
                 is_http_request=True,
             ),
         )
-        self._write(request)
+        members.append(self._member(request))
         if exchange.evidence:
             payload = json.dumps({"evidence": exchange.evidence}, ensure_ascii=False).encode()
             metadata = writer.create_warc_record(
@@ -192,10 +248,8 @@ class RotatingWarcWriter:
                 warc_content_type="application/json",
                 warc_headers_dict=concurrent,
             )
-            self._write(metadata)
-        assert self._stream is not None
-        # Out of our buffers before anything points at the record: a killed crawl keeps it.
-        self._stream.flush()
+            members.append(self._member(metadata))
+        offset = self._append(members)
         return WarcPointer(
             file=self.files[-1],
             offset=offset,
@@ -268,6 +322,10 @@ class WarcCaptureMiddleware:
         self.directory = directory
         self.max_size = max_size
         self.writer: RotatingWarcWriter | None = None
+        # Set when a WARC file could not be written (a full disk): the crawl is stopping, and
+        # no response goes on without its record.
+        self.failure: WarcWriteError | None = None
+        self._closing: asyncio.Task[None] | None = None
         # Records are written by one thread, in order: compression and digests release the
         # GIL, so they run beside the event loop, which is the busiest part of a fast crawl.
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
@@ -291,6 +349,7 @@ class WarcCaptureMiddleware:
             spider = self.crawler.spider
             info = {
                 "operator-contact": self.crawler.settings.get("NEWSARCHIVE_CONTACT", ""),
+                "http-header-user-agent": self.crawler.settings.get("USER_AGENT", ""),
                 "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
                 "newsarchive-site": getattr(spider, "site_name", "") or "",
                 "newsarchive-crawl": str(crawl_id or ""),
@@ -309,6 +368,8 @@ class WarcCaptureMiddleware:
     async def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
+        if self.failure is not None:
+            raise IgnoreRequest(f"not archived, the crawl is stopping: {self.failure.reason()}")
         writer = self._writer()
         exchange = Exchange(
             url=response.url,
@@ -323,12 +384,32 @@ class WarcCaptureMiddleware:
             evidence=request.meta.get("evidence") or None,
         )
         # written before the response goes on: nothing can point at a record not on disk
-        pointer = await asyncio.wrap_future(self._thread.submit(writer.write_exchange, exchange))
+        try:
+            pointer = await asyncio.wrap_future(
+                self._thread.submit(writer.write_exchange, exchange)
+            )
+        except WarcWriteError as error:
+            self._stop_crawl(error)
+            raise IgnoreRequest(f"not archived: {error.reason()}") from error
         request.meta["warc"] = pointer.columns()
         self.stats.set_value("newsarchive/warc/records", writer.records)
         self.stats.set_value("newsarchive/warc/bytes", writer.bytes_written)
         self.stats.set_value("newsarchive/warc/files", list(writer.files))
         return response
+
+    def _stop_crawl(self, error: WarcWriteError) -> None:
+        """A response that cannot be archived must not be stored: stop the crawl, loudly."""
+        if self.failure is not None:
+            return
+        self.failure = error
+        logger.error(
+            "%s. Stopping the crawl: every exchange before this one is in the file, whole; "
+            "free some space and crawl again to fetch the rest.",
+            error.reason(),
+        )
+        engine = self.crawler.engine
+        if engine is not None:
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=error.reason()))
 
     def _index_file(self) -> Path:
         return index_path(self.directory, self.stats.get_value("newsarchive/crawl_id"))
@@ -339,7 +420,14 @@ class WarcCaptureMiddleware:
             return
         self.writer.close()
         files = [self.directory / name for name in self.writer.files]
-        index = write_cdxj_index(self.directory, files, self._index_file())
+        try:
+            index = write_cdxj_index(self.directory, files, self._index_file())
+        except OSError as error:
+            # A full disk again: the WARC files are whole; `newsarchive verify --repair`
+            # writes the index later.
+            self.stats.set_value("newsarchive/warc/index", None)
+            logger.error("Cannot write the CDXJ index %s: %s", self._index_file(), error)
+            return
         self.stats.set_value("newsarchive/warc/index", str(index))
         logger.info(
             "WARC: %d records, %d bytes in %d file(s) in %s; index %s",

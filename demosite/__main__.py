@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-import threading
+from types import FrameType
 
 from demosite.content import THEMES, DemoSite
 from demosite.server import serve_demo_site
@@ -53,6 +54,35 @@ def _build_site(args: argparse.Namespace) -> DemoSite:
     )
 
 
+class _Stop(Exception):
+    """SIGINT or SIGTERM arrived: stop serving."""
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop(signum)
+
+
+def _serve_until_signalled(site: DemoSite, host: str, port: int) -> None:
+    """Serve until SIGINT (Ctrl-C) or SIGTERM, then close every connection and return."""
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server = None
+    try:
+        server = serve_demo_site(site, host, port)
+        print(f"serving {server.url}/", flush=True)
+        while True:
+            signal.pause()
+    except _Stop:
+        pass
+    finally:
+        # A second signal must not cut the shutdown short: it ends the process anyway.
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)
+        if server is not None:
+            server.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the demo site command line."""
     parser = argparse.ArgumentParser(prog="python -m demosite", description=__doc__)
@@ -77,14 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             # The reader stopped early (| head): not an error.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    server = serve_demo_site(site, args.host, args.port)
-    print(f"serving {server.url}/", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    _serve_until_signalled(site, args.host, args.port)
     return 0
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +36,7 @@ class _DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+    closing = False  # set by RunningServer.close: errors of connections it ends are expected
 
     def __init__(
         self,
@@ -45,7 +49,41 @@ class _DemoHTTPServer(ThreadingHTTPServer):
         self.request_log = request_log
         self.request_details = request_details
         self.log_lock = threading.Lock()
+        # Connections being handled, so that closing the server can end them at once: a
+        # keep-alive or half-closed connection would otherwise hold its thread until the peer
+        # goes away.
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
         super().__init__(address, _DemoRequestHandler)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        with self.connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def end_connections(self) -> None:
+        """Shut down every open connection (their threads then end on their own)."""
+        with self.connections_lock:
+            connections = list(self.connections)
+        for connection in connections:
+            # OSError: already closed by the peer or by its thread
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away mid-answer (reset, broken pipe) is not an error of the site."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)) or (
+            isinstance(error, OSError) and self.closing
+        ):
+            logger.debug("connection from %s ended: %r", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class _DemoRequestHandler(BaseHTTPRequestHandler):
@@ -126,10 +164,16 @@ class RunningServer:
         self.site = site
 
     def close(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving, end the open connections and release the port.
+
+        Returns promptly whatever the clients do: idle keep-alive, half-closed and
+        half-sent connections are shut down, not waited for.
+        """
+        self._httpd.closing = True
         if self._thread.is_alive():
             self._httpd.shutdown()
             self._thread.join()
+        self._httpd.end_connections()
         self._httpd.server_close()
 
     def __enter__(self) -> RunningServer:

@@ -119,6 +119,19 @@ def _run_worker(options: Any, redis_url: str) -> None:
         sys.exit(1)
 
 
+def _warn_password_in_argv(redis_url: str, variable: str) -> None:
+    """A Redis password given with --redis is readable by every local user (ps): say so."""
+    from urllib.parse import urlsplit
+
+    source = click.get_current_context().get_parameter_source("redis_url")
+    if source == click.core.ParameterSource.COMMANDLINE and urlsplit(redis_url).password:
+        click.echo(
+            "Warning: the Redis password on the command line is visible to every user of "
+            f"this machine (ps); put the URL in {variable} instead.",
+            err=True,
+        )
+
+
 def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> None:
     from crawler.profiles import UnknownSiteProfile, load_profile
     from crawler.spiders.news import StartUrlError, split_start_urls
@@ -196,8 +209,10 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
     "--redis",
     "redis_url",
     metavar="URL",
+    envvar="NEWSARCHIVE_REDIS_URL",
     help="Crawl as a distributed worker sharing this Redis (redis://host:6379/0): articles go "
-    "to 'newsarchive ingest', the archive is not opened (docs/distributed.md).",
+    "to 'newsarchive ingest', the archive is not opened (docs/distributed.md). Or set "
+    "NEWSARCHIVE_REDIS_URL: a password on the command line is visible in ps.",
 )
 def crawl(
     site: str | None,
@@ -245,6 +260,7 @@ def crawl(
         extra_settings=_parse_settings(settings),
     )
     if redis_url:
+        _warn_password_in_argv(redis_url, "NEWSARCHIVE_REDIS_URL")
         _run_worker(options, redis_url)
         return
     try:
@@ -302,22 +318,36 @@ def _remove_database(path: Path) -> None:
     "--db", default="demo/archive.db", show_default=True, help="Archive file, created afresh."
 )
 @click.option("--no-serve", is_flag=True, help="Crawl, print the summary and stop.")
-def demo(articles: int, port: int, site_port: int, db: str, no_serve: bool) -> None:
+@click.option(
+    "--revisions",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Re-crawls of the site revised (a few articles edited each time), so versions show.",
+)
+def demo(articles: int, port: int, site_port: int, db: str, no_serve: bool, revisions: int) -> None:
     """Serve the bundled demo news site, crawl it into a fresh archive and publish it."""
     from crawler.runner import CrawlOptions
     from demosite import DemoSite, serve_demo_site
 
     db_path = Path(db)
     _remove_database(db_path)
-    with serve_demo_site(DemoSite(articles=articles), port=site_port) as site:
-        click.echo(f"Demo news site ({articles} articles): {site.url}/")
-        options = CrawlOptions(
-            db=str(db_path), site="antwerpspersbureau", start_urls=[f"{site.url}/"], delay=0
-        )
-        result = _run_crawl(options)
-        _echo_summary(result)
-        if result["status"] != "finished":
-            sys.exit(1)
+    site = None
+    try:
+        for revision in range(revisions + 1):
+            if site is not None:
+                site.close()
+            site = serve_demo_site(DemoSite(articles=articles, revision=revision), port=site_port)
+            site_port = site.port  # every revision at the same address: the same article URLs
+            what = f"revision {revision}" if revision else f"{articles} articles"
+            click.echo(f"Demo news site ({what}): {site.url}/")
+            options = CrawlOptions(
+                db=str(db_path), site="antwerpspersbureau", start_urls=[f"{site.url}/"], delay=0
+            )
+            result = _run_crawl(options)
+            _echo_summary(result)
+            if result["status"] != "finished":
+                sys.exit(1)
         if no_serve:
             return
         from archive.publish import serve as serve_archive
@@ -325,6 +355,52 @@ def demo(articles: int, port: int, site_port: int, db: str, no_serve: bool) -> N
         click.echo(f"Archive (Datasette): http://127.0.0.1:{port}/{db_path.stem}/articles")
         click.echo("Press Ctrl-C to stop both.")
         serve_archive(db_path, host="127.0.0.1", port=port)
+    finally:
+        if site is not None:
+            site.close()
+
+
+@cli.command()
+@click.option(
+    "--wacz",
+    "wacz_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="WACZ file to write.",
+)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
+@_WARC_DIR_OPTION
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only the records captured on or after this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--skip-damaged",
+    is_flag=True,
+    help="Package what is valid when WARC files are missing or cut short, and list the rest.",
+)
+def export(wacz_path: Path, db: str, warc_dir: str | None, since: Any, skip_damaged: bool) -> None:
+    """Export the archive as a WACZ package: WARCs, CDXJ index, pages list, hashes."""
+    from archive.wacz import WaczExportError, export_wacz
+
+    folder = Path(warc_dir) if warc_dir else default_warc_dir(db)
+    try:
+        report = export_wacz(
+            db,
+            folder,
+            wacz_path,
+            since=since.date() if since else None,
+            skip_damaged=skip_damaged,
+        )
+    except WaczExportError as error:
+        raise click.ClickException(str(error)) from error
+    for item in report.left_out:
+        click.echo(f"LEFT OUT {item}")
+    click.echo(
+        f"Wrote {report.path}: {len(report.warc_files)} WARC file(s), {report.records} records, "
+        f"{report.pages} pages"
+    )
 
 
 def _read_page(path: Path) -> bytes:
@@ -398,10 +474,17 @@ def _exit_busy(error: ArchiveLocked) -> NoReturn:
 @cli.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database file.")
 @_WARC_DIR_OPTION
-def verify(db: str, warc_dir: str | None) -> None:
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First cut WARC files truncated by a crash back to their last whole record, re-index "
+    "them and unlink the articles whose record was lost (the next crawl fetches them again).",
+)
+def verify(db: str, warc_dir: str | None, repair: bool) -> None:
     """Check the archive: SQLite and full-text integrity, WARC files, article pointers.
 
-    Exit status 1 when anything is wrong (each problem is printed).
+    Exit status 1 when anything is wrong (each problem is printed); 75 when --repair finds
+    the archive busy.
     """
     from archive.verify import verify_archive
 
@@ -410,6 +493,8 @@ def verify(db: str, warc_dir: str | None) -> None:
     except ArchiveNotFound as error:
         raise click.ClickException(str(error)) from error
     folder = Path(warc_dir) if warc_dir else default_warc_dir(db)
+    if repair:
+        _repair_warcs(db, folder)
     report = verify_archive(archive, folder)
     for problem in report.problems:
         click.echo(f"PROBLEM {problem}")
@@ -418,8 +503,52 @@ def verify(db: str, warc_dir: str | None) -> None:
         f"{report.pointers} article pointer(s): "
         + (f"{len(report.problems)} problem(s)" if report.problems else "all good")
     )
+    if report.damaged_files and not repair:
+        click.echo(
+            "Damaged WARC file(s): 'newsarchive verify --repair' cuts a file that a crash cut "
+            "short back to its last whole record"
+        )
     if report.problems:
         sys.exit(1)
+
+
+def _repair_warcs(db: str, folder: Path) -> None:
+    """`verify --repair`: under the archive's lock, so no crawl is writing the files."""
+    from archive.verify import repair_archive
+
+    try:
+        with ArchiveLock(db, purpose="repair"):
+            archive = open_archive(db, create=False)
+            try:
+                repaired = repair_archive(archive, folder)
+            finally:
+                archive.close()
+    except ArchiveLocked as error:
+        _exit_busy(error)
+    for fixed in repaired.repairs:
+        if fixed.refused:
+            click.echo(f"NOT REPAIRED {fixed.file}: {fixed.refused}")
+        elif fixed.removed:
+            click.echo(
+                f"REPAIRED {fixed.file}: {fixed.damage}; no whole record in it, moved to "
+                f"{fixed.tail}"
+            )
+        else:
+            click.echo(
+                f"REPAIRED {fixed.file}: {fixed.damage}; cut from {fixed.size} to {fixed.kept} "
+                f"bytes ({fixed.records} whole records kept), the rest kept in {fixed.tail}"
+            )
+    for index in repaired.indexes:
+        click.echo(f"RE-INDEXED {index}")
+    for lost in repaired.lost:
+        click.echo(
+            f"LOST POINTER {lost.url} (article {lost.article_id}): its record at "
+            f"{lost.file}:{lost.offset} was cut off; the next crawl fetches it again"
+        )
+    click.echo(
+        f"Repaired {sum(not fixed.refused for fixed in repaired.repairs)} WARC file(s); "
+        f"{len(repaired.lost)} article(s) lost their pointer"
+    )
 
 
 @cli.command()
@@ -533,6 +662,7 @@ def ingest(
         filename=log_file,
         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
     )
+    _warn_password_in_argv(redis_url, "NEWSARCHIVE_REDIS_URL")
     options = IngestOptions(
         redis_url=redis_url, db=db, prefix=prefix, batch_size=batch_size, idle_exit=idle_exit
     )

@@ -41,3 +41,10 @@ if [ "${1:-}" = "test" ] && [ ! -x /usr/bin/redis-server ]; then
   as_root apt-get update -q
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
 fi
+
+# tests/test_faults.py runs Debian's nginx with docs/nginx.conf in front of `newsarchive serve`,
+# on loopback ports of its own; it never uses the service the package may start on port 80.
+if [ "${1:-}" = "test" ] && [ ! -x /usr/sbin/nginx ]; then
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx
+fi

@@ -11,6 +11,8 @@ import json
 import random
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -1208,29 +1210,92 @@ def test_cli_prints_ground_truth(capsys):
     assert records == [site.ground_truth(i) for i in range(12)]
 
 
-def test_cli_serves_until_interrupted():
+def _open_awkward_connections(url: str) -> list[socket.socket]:
+    """Connections a busy or careless client leaves behind, each one answered at least once
+    (so the server is known to have taken it): idle keep-alive, half-closed by the client,
+    half a request sent, reset with a request unanswered."""
+    host, port = urlsplit(url).hostname, urlsplit(url).port
+    request = b"GET /robots.txt HTTP/1.1\r\nHost: demo\r\n\r\n"
+
+    def answered(connection: socket.socket) -> None:
+        connection.sendall(request)
+        received = b""
+        while b"Sitemap:" not in received:
+            chunk = connection.recv(65536)
+            assert chunk, received
+            received += chunk
+
+    connections = []
+    for _ in range(4):
+        connection = socket.create_connection((host, port), timeout=60)
+        answered(connection)
+        connections.append(connection)
+    idle, half_closed, half_sent, reset = connections
+    half_closed.shutdown(socket.SHUT_WR)
+    half_sent.sendall(b"GET / HTTP/1.1\r\nHost: de")
+    reset.sendall(b"GET / HTTP/1.1\r\nHost: demo\r\n\r\n")
+    reset.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    reset.close()  # an RST, while the server may be writing its answer
+    return [idle, half_closed, half_sent]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_cli_serves_until_interrupted(signum):
+    """`python -m demosite serve` ends on SIGINT or SIGTERM with status 0 and a quiet stderr,
+    whatever connections its clients left open. The 60 s are a safety net, not a measure:
+    the test waits for the process to end."""
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
         [sys.executable, "-m", "demosite", "serve", "--articles", "40", "--no-feed"],
         cwd=root,
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
+    connections: list[socket.socket] = []
     try:
         line = process.stdout.readline()
         match = re.fullmatch(r"serving (http://127\.0\.0\.1:\d+)/\n", line)
         assert match, line
-        with urllib.request.urlopen(match.group(1) + "/robots.txt", timeout=5) as response:
+        with urllib.request.urlopen(match.group(1) + "/robots.txt", timeout=60) as response:
             assert response.status == 200
         with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(match.group(1) + "/feed/", timeout=5)
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+            urllib.request.urlopen(match.group(1) + "/feed/", timeout=60)
+        connections = _open_awkward_connections(match.group(1))
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr
+        assert "Traceback" not in stderr, stderr
+        assert "Error" not in stderr, stderr
+        # the idle and half-closed connections were closed by the server, not left hanging
+        for connection in connections[:2]:
+            connection.settimeout(60)
+            while connection.recv(65536):
+                pass
     finally:
+        for connection in connections:
+            connection.close()
         if process.poll() is None:
             process.kill()
-            process.wait(timeout=10)
+            process.wait(timeout=60)
         process.stdout.close()
+        process.stderr.close()
+
+
+def test_closing_a_running_server_ends_its_open_connections():
+    """RunningServer.close returns with connections still open, and they see the end."""
+    with serve_demo_site(DemoSite(20)) as server:
+        connections = _open_awkward_connections(server.url)
+    try:
+        for connection in connections:
+            connection.settimeout(60)
+            while connection.recv(65536):
+                pass  # ends with b"": the server shut the connection down
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((server.host, server.port), timeout=60)
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def _links(body: bytes) -> list[str]:

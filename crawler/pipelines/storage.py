@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,7 @@ from archive.revisions import move_articles
 from archive.url_state import record_fetches
 from crawler.items import FetchRecord
 from crawler.signals import url_moved
+from crawler.warc import DISK_FULL_ERRNOS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -42,6 +45,9 @@ class StoragePipeline:
         self.last_flush = time.monotonic()
         self.db: Database | None = None
         self.site: str | None = None
+        # set when the archive could not be written for lack of space: nothing more is saved
+        self.disk_full: str | None = None
+        self.closing: asyncio.Future[None] | None = None
         # Writes a waiting batch when no further article comes to push it out (a crawl's tail,
         # a slow site), so what was extracted is in the archive within seconds.
         self.flush_timer = LoopingCall(self._flush_if_due)
@@ -87,8 +93,18 @@ class StoragePipeline:
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
-        if self.db is None:
+        if self.db is None or self.disk_full is not None:
             return
+        batch, self.batch = self.batch, []
+        try:
+            self._write(batch)
+        except (sqlite3.OperationalError, OSError) as error:
+            if not is_disk_full(error):
+                raise
+            self._stop_crawl(error, len(batch))
+
+    def _write(self, batch: list[dict[str, Any]]) -> None:
+        assert self.db is not None
         if self.fetch_records:
             records, self.fetch_records = self.fetch_records, []
             with self.db.atomic():
@@ -98,12 +114,13 @@ class StoragePipeline:
             moves, self.moves = self.moves, []
             moved = move_articles(self.db, moves, utc_now())
             self.crawler.stats.inc_value("newsarchive/articles/moved", moved)
-        if not self.batch:
+        if not batch:
             return
-        batch, self.batch = self.batch, []
         try:
             counts: SaveCounts = save_articles(self.db, batch, site=self.site)
-        except Exception:
+        except Exception as error:
+            if is_disk_full(error):
+                raise
             # the batch was rolled back: save what can be saved, one article at a time
             logger.exception(
                 "Saving a batch of %d articles failed; retrying one by one", len(batch)
@@ -127,3 +144,24 @@ class StoragePipeline:
                 continue
             total += counts
         return total
+
+    def _stop_crawl(self, error: Exception, lost: int) -> None:
+        """The archive's disk is full: stop the crawl, naming the file; the next run refetches."""
+        self.disk_full = f"disk full: cannot write {self.db_path} ({error})"
+        self.crawler.stats.inc_value("newsarchive/articles/failed", lost)
+        logger.error(
+            "%s. Stopping the crawl; %d extracted article(s) were not saved and will be fetched "
+            "again by the next crawl, once there is space.",
+            self.disk_full,
+            lost,
+        )
+        engine = self.crawler.engine
+        if engine is not None:
+            self.closing = asyncio.ensure_future(engine.close_spider_async(reason=self.disk_full))
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether a write failed for lack of space (SQLite's SQLITE_FULL, or ENOSPC and the like)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "database or disk is full" in str(error) or "disk I/O error" in str(error)
+    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
