@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import threading
+import time
+import venv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlite_utils import Database
 
@@ -168,3 +172,55 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+PYWB_VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsarchive-pywb"
+
+
+@pytest.fixture(scope="session")
+def wayback() -> Path:
+    """pywb's `wayback`, installed from PyPI into its own virtualenv (its pins clash with ours)."""
+    program = PYWB_VENV / "bin" / "wayback"
+    if not program.exists():
+        venv.create(PYWB_VENV, with_pip=True, clear=True)
+        install = subprocess.run(
+            [str(PYWB_VENV / "bin" / "python"), "-m", "pip", "install", "-q", "pywb"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert install.returncode == 0, f"pywb could not be installed: {install.stderr[-500:]}"
+    return program
+
+
+def replay_with_pywb(wayback: Path, root: Path, url: str) -> httpx.Response:
+    """Start pywb in `root` (its config.yaml and collections/), fetch `url` from the `news`
+    collection as archived, and stop it; the wait for it to start is only a safety net."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(wayback), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        replay = f"http://127.0.0.1:{port}/news/2100id_/{url}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                return httpx.get(replay, timeout=30)
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +27,7 @@ import pytest
 
 from archive.db import open_archive, save_articles
 from archive.warcs import default_warc_dir
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 
 CHROMIUM = Path(os.environ.get("NEWSARCHIVE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -92,12 +91,6 @@ def _playwright():
     return sync_playwright
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def archive_url(demo_archive, tmp_path_factory) -> Iterator[str]:
     """`newsarchive serve` on a copy of the demo archive with the XSS probe added."""
@@ -112,7 +105,7 @@ def archive_url(demo_archive, tmp_path_factory) -> Iterator[str]:
     save_articles(db, [PROBE], site="antwerpspersbureau")
     save_articles(db, [revised(db)], site="antwerpspersbureau")
     db.close()
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "NEWSARCHIVE_ALLOW_SQL"}
     env["NEWSARCHIVE_REPLAY_URL"] = REPLAY_BASE
     server = subprocess.Popen(

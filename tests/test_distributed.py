@@ -32,17 +32,11 @@ from archive.ingest import ItemQueueKeys, encode_item, redact_url
 from archive.warcs import iter_captures
 from crawler.distributed import JobKeys, JsonRequestSerializer
 from demosite import DemoSite, serve_demo_site
-from tests.conftest import DEMO_PROFILE, REPO, run_newsarchive
+from tests.conftest import DEMO_PROFILE, REPO, free_port, run_newsarchive
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 KEYS = ItemQueueKeys.for_prefix("newsarchive")
 DEMO_ARTICLES = 200
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

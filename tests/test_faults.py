@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,7 +38,7 @@ from archive.warcs import (
 from bench.crash_resume import committed_articles
 from crawler.warc import Exchange, RotatingWarcWriter
 from demosite import DemoSite, serve_demo_site
-from tests.conftest import DEMO_PROFILE, REPO, last_crawl, run_newsarchive
+from tests.conftest import DEMO_PROFILE, REPO, free_port, last_crawl, run_newsarchive
 
 SAFETY = 300  # seconds: only a hung process ever gets near it
 
@@ -74,6 +75,19 @@ def crawl_command(db: Path, url: str, *extra: str) -> list[str]:
         "NEWSARCHIVE_BATCH_SIZE=10",
         *extra,
     ]
+
+
+def run_crawl(db: Path, url: str, *extra: str, **options: Any) -> subprocess.CompletedProcess:
+    """A crawl run to its end, its output kept; `options` go to subprocess.run."""
+    return subprocess.run(
+        crawl_command(db, url, *extra),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=SAFETY,
+        check=False,
+        **options,
+    )
 
 
 def start_crawl(db: Path, url: str, **popen: object) -> subprocess.Popen:
@@ -118,14 +132,7 @@ def site() -> Iterator:
 def all_articles(site, tmp_path_factory) -> set[str]:
     """The URLs a whole, uninterrupted crawl of the site stores."""
     db = tmp_path_factory.mktemp("reference") / "archive.db"
-    result = subprocess.run(
-        crawl_command(db, f"{site.url}/"),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=SAFETY,
-        check=False,
-    )
+    result = run_crawl(db, f"{site.url}/")
     assert result.returncode == 0, result.stderr[-3000:]
     urls = stored_urls(db)
     assert len(urls) == 300
@@ -183,14 +190,7 @@ def test_sigterm_stops_a_crawl_gracefully_and_the_next_run_completes_it(
     check_unlocked(db)
     checked = verify(db)
     assert checked.returncode == 0, checked.stdout[-3000:]
-    resumed = subprocess.run(
-        crawl_command(db, f"{site.url}/"),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=SAFETY,
-        check=False,
-    )
+    resumed = run_crawl(db, f"{site.url}/")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert stored_urls(db) == all_articles
     assert last_crawl(db)["articles_new"] == len(all_articles) - len(stored)
@@ -239,15 +239,7 @@ def test_a_full_disk_stops_the_crawl_cleanly_and_the_next_run_completes_it(tmp_p
     assert b"single-post" in site.render(site.site.article(0).path, "demo", {})[2]
     with serve_demo_site(site) as server:  # type: ignore[arg-type]
         url = f"{server.url}/"
-        full = subprocess.run(
-            crawl_command(db, url),
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=SAFETY,
-            check=False,
-            preexec_fn=limit_file_size(limit),
-        )
+        full = run_crawl(db, url, preexec_fn=limit_file_size(limit))
         assert full.returncode == 1, full.stderr[-3000:]
         (warc,) = warc_files(default_warc_dir(db))
         message = f"disk full: cannot write {warc} (File too large)"
@@ -264,14 +256,7 @@ def test_a_full_disk_stops_the_crawl_cleanly_and_the_next_run_completes_it(tmp_p
         assert checked.returncode == 0, checked.stdout[-3000:]
         assert f"{len(stored)} article pointer(s): all good" in checked.stdout
 
-        again = subprocess.run(
-            crawl_command(db, url),
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=SAFETY,
-            check=False,
-        )
+        again = run_crawl(db, url)
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(stored_urls(db)) == site.articles
     assert last_crawl(db)["articles_new"] == site.articles - len(stored)
@@ -286,15 +271,7 @@ def test_a_full_disk_under_the_database_stops_the_crawl_and_the_next_run_complet
     site = DemoSite(articles=100)
     with serve_demo_site(site) as server:
         url = f"{server.url}/"
-        full = subprocess.run(
-            crawl_command(db, url, "--no-warc"),
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=SAFETY,
-            check=False,
-            preexec_fn=limit_file_size(1_500_000),
-        )
+        full = run_crawl(db, url, "--no-warc", preexec_fn=limit_file_size(1_500_000))
         assert full.returncode == 1, full.stderr[-3000:]
         message = f"disk full: cannot write {db} ("
         assert message in full.stderr, full.stderr[-3000:]
@@ -307,14 +284,7 @@ def test_a_full_disk_under_the_database_stops_the_crawl_and_the_next_run_complet
         checked = verify(db)
         assert checked.returncode == 0, checked.stdout[-3000:]
 
-        again = subprocess.run(
-            crawl_command(db, url, "--no-warc"),
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=SAFETY,
-            check=False,
-        )
+        again = run_crawl(db, url, "--no-warc")
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(stored_urls(db)) == site.articles
     assert last_crawl(db)["articles_new"] == site.articles - len(stored)
@@ -331,14 +301,7 @@ def test_verify_repair_cuts_a_truncated_warc_back_and_the_next_crawl_refetches_w
     its last whole record, re-indexes it, and names the articles whose record is gone; the
     next crawl fetches exactly those again."""
     db = tmp_path / "archive.db"
-    first = subprocess.run(
-        crawl_command(db, f"{site.url}/"),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=SAFETY,
-        check=False,
-    )
+    first = run_crawl(db, f"{site.url}/")
     assert first.returncode == 0, first.stderr[-3000:]
     folder = default_warc_dir(db)
     (warc,) = warc_files(folder)
@@ -380,14 +343,7 @@ def test_verify_repair_cuts_a_truncated_warc_back_and_the_next_crawl_refetches_w
     assert unlinked == lost
 
     site.request_log.clear()
-    again = subprocess.run(
-        crawl_command(db, f"{site.url}/"),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=SAFETY,
-        check=False,
-    )
+    again = run_crawl(db, f"{site.url}/")
     assert again.returncode == 0, again.stderr[-3000:]
     refetched = {f"{site.url}{path}" for path in site.request_log}
     assert lost <= refetched
@@ -406,12 +362,6 @@ def test_verify_repair_cuts_a_truncated_warc_back_and_the_next_crawl_refetches_w
 NGINX = Path("/usr/sbin/nginx")
 NGINX_CONF = REPO / "docs" / "nginx.conf"
 SERVED_ARTICLES = 5000  # the CSV export (about 9 MB) outgrows every socket buffer on the way
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def answers(url: str) -> bool:

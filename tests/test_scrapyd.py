@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,17 +15,11 @@ from sqlite_utils import Database
 
 from archive.warcs import default_warc_dir, warc_files
 from demosite import DemoSite, serve_demo_site
-from tests.conftest import DEMO_PROFILE, REPO
+from tests.conftest import DEMO_PROFILE, REPO, free_port
 
 pytest.importorskip("scrapyd", reason="scrapyd is in the test extras")
 
 ARTICLES = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def build_egg(path: Path) -> Path:

@@ -10,12 +10,10 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
@@ -24,7 +22,7 @@ from archive.db import open_archive, save_articles
 from archive.wacz import WaczExportError, export_wacz
 from archive.warcs import default_warc_dir, warc_files
 from newsarchive.cli import cli
-from tests.test_warc import free_port, wayback  # noqa: F401 - the pywb fixture
+from tests.conftest import replay_with_pywb
 
 
 def validate(path: Path) -> subprocess.CompletedProcess:
@@ -111,37 +109,17 @@ def test_the_package_holds_warcs_index_pages_and_hashes(package, demo_archive):
         assert field in info
 
 
-def test_pywb_replays_the_package(package, tmp_path, demo_archive, wayback):  # noqa: F811
+def test_pywb_replays_the_package(package, tmp_path, demo_archive, wayback):
     collection = tmp_path / "collections" / "news"
     with zipfile.ZipFile(package) as wacz:
         wacz.extractall(collection)
     (collection / "indexes" / "index.cdx").rename(collection / "indexes" / "index.cdxj")
     url, title = articles(demo_archive)[0]
     (tmp_path / "config.yaml").write_text("framed_replay: false\n")
-    port = free_port()
-    server = subprocess.Popen(
-        [str(wayback), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        replay = f"http://127.0.0.1:{port}/news/2100id_/{url}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.get(replay, timeout=10)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        assert response.status_code == 200
-        assert title in response.text
-        assert "Memento-Datetime" in response.headers
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    response = replay_with_pywb(wayback, tmp_path, url)
+    assert response.status_code == 200
+    assert title in response.text
+    assert "Memento-Datetime" in response.headers
 
 
 def test_a_truncated_warc_is_refused_or_left_out_on_request(demo_archive, tmp_path):

@@ -5,14 +5,10 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import venv
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
@@ -26,7 +22,7 @@ from archive.warcs import (
 )
 from crawler.warc import Exchange, RotatingWarcWriter
 from demosite import DemoSite
-from tests.conftest import Route, crawl, run_newsarchive
+from tests.conftest import Route, crawl, replay_with_pywb, run_newsarchive
 
 ARTICLE_COLUMNS = (
     "url",
@@ -254,32 +250,6 @@ def test_iter_captures_keeps_discovery_evidence(demo_archive):
 
 # --- replay with pywb -------------------------------------------------------------------------
 
-PYWB_VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsarchive-pywb"
-
-
-@pytest.fixture(scope="session")
-def wayback() -> Path:
-    """pywb's `wayback`, installed from PyPI into its own virtualenv (its pins clash with ours)."""
-    program = PYWB_VENV / "bin" / "wayback"
-    if not program.exists():
-        venv.create(PYWB_VENV, with_pip=True, clear=True)
-        install = subprocess.run(
-            [str(PYWB_VENV / "bin" / "python"), "-m", "pip", "install", "-q", "pywb"],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if install.returncode != 0:
-            pytest.skip(f"pywb could not be installed: {install.stderr[-500:]}")
-    return program
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def test_pywb_replays_an_archived_article(tmp_path, demo_archive, wayback):
     warcs = default_warc_dir(demo_archive)
@@ -291,30 +261,10 @@ def test_pywb_replays_an_archived_article(tmp_path, demo_archive, wayback):
         f"    archive_paths: {warcs}/\n"
         "framed_replay: false\n"
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [str(wayback), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        replay = f"http://127.0.0.1:{port}/news/2100id_/{url}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.get(replay, timeout=10)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        assert response.status_code == 200
-        assert title in response.text
-        assert "Memento-Datetime" in response.headers
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    response = replay_with_pywb(wayback, tmp_path, url)
+    assert response.status_code == 200
+    assert title in response.text
+    assert "Memento-Datetime" in response.headers
 
 
 def test_demo_crawl_writes_a_cdxj_index(demo_archive):
