@@ -27,6 +27,7 @@ from crawler.extraction.authors import (
     extract_meta_authors,
     remove_byline_blocks,
     take_body_authors,
+    take_bold_byline,
 )
 from crawler.extraction.body import (
     ALLOWED_BODY_TAGS,
@@ -97,7 +98,7 @@ __all__ = [
     "url_slug_text",
 ]
 
-EXTRACTOR_VERSION = f"newsarchive-extract/1.2 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/1.3 trafilatura/{trafilatura.__version__}"
 
 
 RECORD_FIELDS = (
@@ -202,6 +203,7 @@ def extract_article(
 
     # 6. what the text itself says: a byline may open it, before the dateline paragraph
     authors = take_body_authors(content, profile, author_filter) or meta_authors
+    authors = take_bold_byline(content, page, author_filter, authors)
     remove_byline_blocks(content, page)
     place = apply_dateline(content, profile)
 

@@ -355,6 +355,82 @@ def take_body_authors(
     return []
 
 
+# A byline paragraph in bold opens the text: "<p><strong>Jane Roe/John Doe</strong></p>".
+BOLD_BYLINE_MAX_CHARS = 100
+
+BOLD_BYLINE_MAX_BLOCK = 3
+
+_BOLD_TAGS = ("strong", "b")
+
+
+def _name_list(
+    text: str, author_filter: AuthorFilter, lowercase_words: tuple[str, ...]
+) -> list[str]:
+    """The names of a line that is only people's names ("Jane Roe and John Doe"), else []."""
+    if not text or len(text) > BOLD_BYLINE_MAX_CHARS:
+        return []
+    lowered = {w.casefold() for w in lowercase_words}
+    names = []
+    for part in _AUTHOR_SPLIT_RE.split(text):
+        words = part.split()
+        if not 2 <= len(words) <= 4 or not words[0][:1].isupper():
+            return []
+        if not all(
+            _NAME_WORD_RE.match(w) and (w[:1].isupper() or w.casefold() in lowered) for w in words
+        ):
+            return []
+        cleaned = author_filter.clean(part, lowercase_words)
+        if cleaned is None or is_agency(cleaned):
+            return []
+        names.append(cleaned)
+    return names
+
+
+def _bold_paragraph_texts(page: Page) -> set[str]:
+    """Texts of the article's paragraphs that are wholly one bold element."""
+    scope = page.scope if page.scope is not None else page.tree
+    texts = set()
+    for bold in scope.iter(*_BOLD_TAGS):
+        paragraph = bold.getparent()
+        if (
+            paragraph is None
+            or paragraph.tag != "p"
+            or len(paragraph) != 1
+            or (paragraph.text or "").strip()
+            or (bold.tail or "").strip()
+        ):
+            continue
+        texts.add(element_text(bold))
+    return texts
+
+
+def take_bold_byline(
+    body: etree._Element, page: Page, author_filter: AuthorFilter, authors: list[str]
+) -> list[str]:
+    """Authors named by a paragraph in bold that opens the text and holds only names.
+
+    Many news sites print the byline as the text's first paragraph, in bold, with no "By":
+    "<p><strong>Jane Roe/John Doe</strong></p>", after a standfirst at most. Its names are the
+    authors when the metadata names none; the paragraph leaves the text when its names are
+    the authors. Returns the authors.
+    """
+    blocks = text_blocks(body)
+    lowercase_words = page.profile.name_lowercase_words
+    for index, block in enumerate(blocks[:BOLD_BYLINE_MAX_BLOCK]):
+        # the text goes on after it: a byline is never the last block
+        if block.tag != "p" or index + 1 >= len(blocks):
+            continue
+        text = element_text(block)
+        names = _name_list(text, author_filter, lowercase_words)
+        if not names or text not in _bold_paragraph_texts(page):
+            continue
+        if authors and {_name_key(n) for n in names} != {_name_key(n) for n in authors}:
+            return authors
+        remove_block(block)
+        return authors or names
+    return authors
+
+
 def remove_byline_blocks(body: etree._Element, page: Page) -> None:
     """Drop a first or last block that is only the text of the page's byline element.
 

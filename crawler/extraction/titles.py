@@ -372,6 +372,44 @@ def _host_names(url: str) -> list[str]:
     return [name for name in dict.fromkeys((host, ".".join(labels[-2:]), label)) if len(name) > 2]
 
 
+def _same_words(first: str, second: str) -> bool:
+    """Equal as a reader compares headlines: case, punctuation and spacing aside."""
+    words = _TITLE_WORD_RE.findall(first.casefold())
+    return bool(words) and words == _TITLE_WORD_RE.findall(second.casefold())
+
+
+def _page_h1_showing_social_title(
+    headings: Sequence[_Heading],
+    head_titles: Sequence[str],
+    social_titles: Sequence[str],
+    strip_names: list[str],
+) -> _Heading | None:
+    """The page's <h1> outside the article that repeats the og:title (or twitter:title) word
+    for word, when the article itself has no <h1> agreeing with the head titles.
+
+    A site that prints its headline as an <h2> in the article often keeps the page's one <h1>
+    in the header or breadcrumb, with the headline it gives social media: that <h1> is the
+    page's main heading, and the <h2> a display version (shortened, or with a kicker run into
+    it). When the og:title is the article's own heading, that heading is the headline.
+    """
+    if any(
+        h.is_h1 and h.in_scope and not h.excluded and headline_agreement(h.text, head_titles)[0]
+        for h in headings
+    ):
+        return None
+    titles = [_strip_site_name(title, strip_names) for title in social_titles]
+    if any(h.in_scope and _same_words(h.text, t) for h in headings for t in titles):
+        return None
+    for heading in headings:
+        if (
+            heading.is_h1
+            and not heading.in_scope
+            and any(_same_words(heading.text, title) for title in titles)
+        ):
+            return heading
+    return None
+
+
 def extract_title(page: Page, site_names: list[str]) -> str | None:
     """The headline; page.headline is set to the element showing it, when there is one.
 
@@ -405,6 +443,11 @@ def extract_title(page: Page, site_names: list[str]) -> str | None:
     )
     headings = [h for h in every_heading if not h.excluded]
     head_titles = _head_titles(page)
+    social_titles = [title for key in TITLE_META if (title := page.meta(key))]
+    page_h1 = _page_h1_showing_social_title(every_heading, head_titles, social_titles, strip_names)
+    if page_h1 is not None and (title := usable(page_h1.text)):
+        page.headline = page_h1.element
+        return title
     # an <h1> outside the article is ranked as an <h2>: it is often the site's name
     ranked = [(h.text, h.is_h1 and h.in_scope) for h in headings]
     chosen = pick_headline(ranked, head_titles)
@@ -425,12 +468,11 @@ def extract_title(page: Page, site_names: list[str]) -> str | None:
     scoped_h1 = [h for h in headings if h.is_h1 and h.in_scope]
     if len(scoped_h1) == 1:
         page.headline = scoped_h1[0].element
-    candidates = [page.meta(*TITLE_META)]
+    candidates = [scoped_h1[0].text] if len(scoped_h1) == 1 else []
+    candidates.append(page.meta(*TITLE_META))
     article = article_node(page)
     if article is not None:
         candidates.append(ld_text(article.get("headline")) or ld_text(article.get("name")))
-    if len(scoped_h1) == 1:
-        candidates.append(scoped_h1[0].text)
     title_element = page.tree.find(".//title")
     if title_element is not None:
         candidates.append(clean_text(title_element.text_content()))
