@@ -417,15 +417,8 @@ def snippet_html(
 
 def create_search_index(conn: sqlite3.Connection) -> None:
     """Create the Dutch search index, its triggers and vocabulary, and queue every article."""
-    columns = ", ".join(SEARCH_COLUMNS)
-    conn.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5("
-        f"{columns}, tokenize='unicode61 remove_diacritics 0')"
-    )
-    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
-    conn.execute(
-        f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('rank', 'bm25({weights})')"
-    )
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING {_index_definition()}")
+    _set_rank(conn, SEARCH_TABLE)
     conn.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS_TABLE} USING fts5("
         "word, stem UNINDEXED, tokenize='trigram')"
@@ -452,6 +445,55 @@ def create_search_index(conn: sqlite3.Connection) -> None:
     for suffix, body in triggers.items():
         conn.execute(f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_{suffix} {body}")
     rebuild_search_index(conn)
+
+
+# Prefix indexes of 2 and 3 letters: without them a short prefix (`ge*`) merges the postings
+# of hundreds of terms on every query (1.6 s at 1 000 000 articles); see docs/search-scale.md.
+PREFIX_LENGTHS = (2, 3)
+
+
+def _index_definition() -> str:
+    prefixes = " ".join(str(length) for length in PREFIX_LENGTHS)
+    return (
+        f"fts5({', '.join(SEARCH_COLUMNS)}, "
+        f"tokenize='unicode61 remove_diacritics 0', prefix='{prefixes}')"
+    )
+
+
+def _set_rank(conn: sqlite3.Connection, table: str) -> None:
+    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+    conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', 'bm25({weights})')")
+
+
+def add_prefix_indexes(conn: sqlite3.Connection) -> bool:
+    """Give an index made without prefix indexes its prefix indexes; True if it did.
+
+    FTS5 cannot add them to an existing table: a new one is filled from the index's own
+    analyzed text (no analysis again) and takes its place. About a minute per 1 000 000
+    articles, in the caller's transaction.
+    """
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [SEARCH_TABLE]
+    ).fetchone()
+    if row is None or "prefix=" in row[0]:
+        return False
+    columns = ", ".join(SEARCH_COLUMNS)
+    new_table = f"{SEARCH_TABLE}_with_prefixes"
+    conn.execute(f"DROP TABLE IF EXISTS {new_table}")
+    conn.execute(f"CREATE VIRTUAL TABLE {new_table} USING {_index_definition()}")
+    conn.execute(
+        f"INSERT INTO {new_table}(rowid, {columns}) SELECT rowid, {columns} FROM {SEARCH_TABLE}"
+    )
+    conn.execute(f"DROP TABLE {SEARCH_TABLE}")
+    # The triggers on `articles` name the index; the legacy rename does not check them while
+    # the name is briefly missing.
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        conn.execute(f"ALTER TABLE {new_table} RENAME TO {SEARCH_TABLE}")
+    finally:
+        conn.execute("PRAGMA legacy_alter_table = OFF")
+    _set_rank(conn, SEARCH_TABLE)
+    return True
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> int:
@@ -504,14 +546,10 @@ def sync_search_index(
         ).fetchall()
         vocabulary: dict[str, str] = {}
         entries = []
-        for id_, title, description, text, author, place, categories, tags in rows:
-            keywords = _keywords(place, categories, tags)
-            values = [title, description, text, author, keywords]
-            entries.append((id_, *(analyzed(value) for value in values)))
-            for value in values:
-                for word in words(value or ""):
-                    if len(word) >= MIN_VOCABULARY_WORD and not word.isdigit():
-                        vocabulary[word] = ""
+        for id_, *values in rows:
+            row_columns, row_words = analyze_row(*values)
+            entries.append((id_, *row_columns))
+            vocabulary.update(dict.fromkeys(row_words, ""))
         conn.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({placeholders})", ids)
         columns = ", ".join(SEARCH_COLUMNS)
         conn.executemany(
@@ -521,6 +559,121 @@ def sync_search_index(
         conn.execute(f"DELETE FROM {PENDING_TABLE} WHERE id IN ({placeholders})", ids)
         done += len(rows)
     return done
+
+
+# The articles columns the index is made from, in `analyze_row`'s argument order.
+INDEXED_FIELDS = ("title", "description", "text", "author", "place", "categories", "tags")
+
+
+def analyze_row(
+    title: str | None,
+    description: str | None,
+    text: str | None,
+    author: str | None,
+    place: str | None,
+    categories: str | None,
+    tags: str | None,
+) -> tuple[list[str], list[str]]:
+    """An article row's index columns (SEARCH_COLUMNS order) and its vocabulary words.
+
+    The index's one analysis, for `sync_search_index` and `index_entry` alike; categories and
+    tags as stored (JSON lists). Each text is split into words once, for both.
+    """
+    values = [title, description, text, author, _keywords(place, categories, tags)]
+    columns = []
+    vocabulary: dict[str, None] = {}
+    for value in values:
+        tokens = words(value) if value else []
+        kept = [word for word in tokens if word not in STOP_WORDS]
+        columns.append(" ".join(_stemmer().stemWords(kept)))
+        for word in tokens:
+            if len(word) >= MIN_VOCABULARY_WORD and not word.isdigit():
+                vocabulary[word] = None
+    return columns, list(vocabulary)
+
+
+def index_entry(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's analyzed index columns and vocabulary, to be written later by `index_analyzed`.
+
+    Made where an article is extracted, so that the single writer need not analyze it. It
+    names the analyzer version and carries a digest of the values it was made from.
+    """
+    values = [row.get(name) for name in INDEXED_FIELDS]
+    columns, vocabulary = analyze_row(*values)
+    return {
+        "analyzer": ANALYZER_VERSION,
+        "source": _source_digest(values),
+        "columns": columns,
+        "words": vocabulary,
+    }
+
+
+def index_analyzed(conn: sqlite3.Connection, entries: dict[int, Any]) -> int:
+    """Write `index_entry` entries, by article id, into the index; returns how many.
+
+    An entry is used only for an article queued by the triggers, made by this analyzer from
+    the values now stored in its row (same digest); any other stays queued, and
+    `sync_search_index` analyzes it as before. The result is the index that
+    `sync_search_index` would have written.
+    """
+    usable = {id_: entry for id_, entry in entries.items() if _well_formed(entry)}
+    if not usable or _stored_analyzer(conn) != ANALYZER_VERSION:
+        return 0
+    ids = sorted(usable)
+    fields = ", ".join(f"articles.{name}" for name in INDEXED_FIELDS)
+    done = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        placeholders = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT articles.id, {fields} FROM articles "
+            f"JOIN {PENDING_TABLE} AS pending ON pending.id = articles.id "
+            f"WHERE articles.id IN ({placeholders}) ORDER BY articles.id",
+            chunk,
+        ).fetchall()
+        matched = [id_ for id_, *values in rows if usable[id_]["source"] == _source_digest(values)]
+        if not matched:
+            continue
+        vocabulary: dict[str, str] = {}
+        for id_ in matched:
+            vocabulary.update(dict.fromkeys(usable[id_]["words"], ""))
+        placeholders = ", ".join("?" * len(matched))
+        conn.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({placeholders})", matched)
+        columns = ", ".join(SEARCH_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO {SEARCH_TABLE}(rowid, {columns}) VALUES (?, ?, ?, ?, ?, ?)",
+            [(id_, *usable[id_]["columns"]) for id_ in matched],
+        )
+        _add_words(conn, vocabulary)
+        conn.execute(f"DELETE FROM {PENDING_TABLE} WHERE id IN ({placeholders})", matched)
+        done += len(matched)
+    return done
+
+
+def _source_digest(values: Sequence[Any]) -> str:
+    import hashlib  # here: only this part of the module needs it
+
+    digest = hashlib.blake2b(digest_size=16)
+    for value in values:
+        encoded = ("" if value is None else str(value)).encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(encoded))
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+def _well_formed(entry: Any) -> bool:
+    """An entry of this analyzer's version, of the right shape (it may come through Redis)."""
+    if not isinstance(entry, dict) or entry.get("analyzer") != ANALYZER_VERSION:
+        return False
+    columns, vocabulary = entry.get("columns"), entry.get("words")
+    return (
+        isinstance(entry.get("source"), str)
+        and isinstance(columns, list)
+        and len(columns) == len(SEARCH_COLUMNS)
+        and set(map(type, columns)) == {str}
+        and isinstance(vocabulary, list)
+        and set(map(type, vocabulary)) <= {str}  # in C: an article has hundreds of words
+    )
 
 
 def _stored_analyzer(conn: sqlite3.Connection) -> str | None:
@@ -565,8 +718,13 @@ def register_functions(conn: sqlite3.Connection) -> None:
 
 # ---------------------------------------------------------------------------- searching
 
-# Relevance needs a score for every match; past this many matches a retry after a timeout
-# ranks only the most recently archived ones.
+# Relevance needs a score for every match, about 1 µs each. Past this many matches (after the
+# filters), best match ranks only the most recently archived ones: a word in most articles
+# weighs almost nothing in BM25 (its IDF is about zero), so ranking all of them would cost
+# seconds at a million articles for an order that is nearly arbitrary. The count stays exact
+# and date order still reaches every match; see docs/search-scale.md.
+RANK_WINDOW = 50_000
+# A retry after a timeout considers only this many of the most recently archived matches.
 CANDIDATE_CAP = 20_000
 RESULT_COLUMNS = (
     "id",
@@ -622,6 +780,21 @@ class SearchFilters:
             params["author"] = self.author
         return clauses, params
 
+    def narrow(self, match: str) -> str:
+        """The MATCH expression narrowed inside the index by the place and category filters.
+
+        The index's `keywords` column holds every article's place, categories and tags, so
+        the narrowed expression matches a superset of what the filters keep (a tag may
+        name the place): their SQL still decides, but over the few index matches that can
+        pass, not over every match of a common word.
+        """
+        narrowed = [f"({match})"]
+        for value in (self.place, self.category):
+            terms = analyze(value)
+            if terms:
+                narrowed.append(f"keywords : {_quote(' '.join(terms))}")
+        return " AND ".join(narrowed)
+
 
 @dataclass
 class SearchResults:
@@ -633,15 +806,21 @@ class SearchResults:
     page: int
     page_size: int
     sort: str
-    capped: bool = False  # ranked among the CANDIDATE_CAP most recently archived matches
+    capped: bool = False  # considered only the most recently archived matches
+    ranked: int | None = None  # when capped: how many matches were ranked; None: all
+
+    @property
+    def reachable(self) -> int:
+        """How many results the pages reach: all of them, or the ranked window."""
+        return self.total if self.ranked is None else min(self.total, self.ranked)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return max(1, -(-self.reachable // self.page_size))
 
     @property
     def has_next(self) -> bool:
-        return self.page * self.page_size < self.total
+        return self.page * self.page_size < self.reachable
 
 
 def search(
@@ -653,17 +832,19 @@ def search(
     page: int = 1,
     page_size: int = 20,
     candidate_cap: int | None = None,
+    rank_window: int = RANK_WINDOW,
 ) -> SearchResults:
     """Search the archive: full text (Dutch analyzer) and filters, one page of results.
 
-    Without searchable words the filters alone select, newest first. With `candidate_cap`,
-    only the most recently archived matches (by id) are considered: bounded work for
-    queries that match most of the archive.
+    Without searchable words the filters alone select, newest first. Best match ranks at
+    most `rank_window` matches, the most recently archived (`capped`, `ranked`), while
+    `total` counts them all. With `candidate_cap`, only that many of the most recently
+    archived matches are considered at all, counted included: bounded work whatever the
+    query, the fallback after a timeout.
     """
     parsed = parse_query(query)
     sort = sort if sort in SORTS else "relevance"
     page = max(1, page)
-    capped = False
     clauses, params = filters.sql()
     offset = (page - 1) * page_size
     params.update(limit=str(page_size), offset=str(offset))
@@ -680,69 +861,101 @@ def search(
             "LIMIT :limit OFFSET :offset",
             params,
         )
-        sort = "oldest" if sort == "oldest" else "newest"
-    else:
-        params["match"] = parsed.to_fts(functools.partial(expand_part, conn))
-        candidates = f"SELECT rowid, rank FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match"
-        if candidate_cap:
-            candidates += " ORDER BY rowid DESC LIMIT :cap"
-            params["cap"] = str(candidate_cap)
-            # Whether the cap left matches out; with filters, `total` alone cannot tell.
-            capped = (
-                conn.execute(
-                    f"SELECT count(*) FROM (SELECT rowid FROM {SEARCH_TABLE} "
-                    f"WHERE {SEARCH_TABLE} MATCH :match LIMIT :cap)",
-                    params,
-                ).fetchone()[0]
-                >= candidate_cap
-            )
-        in_matches = f"a.id IN (SELECT rowid FROM ({candidates}))"
-        if sort == "relevance" and clauses:
-            # One pass over the matches gives both the count and the ranking. CROSS JOIN keeps
-            # the full-text index outermost: SQLite would otherwise probe it once per article.
-            ranked = conn.execute(
-                f"SELECT a.id, m.rank FROM ({candidates}) m "
-                f"CROSS JOIN articles a ON a.id = m.rowid WHERE {' AND '.join(clauses)}",
+        return _results(
+            conn, parsed, ids, total, page, page_size, "oldest" if sort == "oldest" else "newest"
+        )
+    match = parsed.to_fts(functools.partial(expand_part, conn))
+    params["match"] = match
+    params["narrowed"] = filters.narrow(match) if clauses else match
+    capped = False
+    candidates = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :narrowed"
+    if candidate_cap:
+        candidates += " ORDER BY rowid DESC LIMIT :cap"
+        params["cap"] = str(candidate_cap)
+        # Whether the cap left matches out; with filters, `total` alone cannot tell.
+        capped = (
+            conn.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {SEARCH_TABLE} "
+                f"WHERE {SEARCH_TABLE} MATCH :narrowed LIMIT :cap)",
                 params,
-            ).fetchall()
-            total = len(ranked)
-            ranked.sort(key=lambda row: (row[1], row[0]))
-            ids = [row[0] for row in ranked[offset : offset + page_size]]
-        else:
-            if clauses:
-                where = " AND ".join([in_matches, *clauses])
-                count_sql = f"SELECT count(*) FROM articles a WHERE {where}"
-            else:
-                count_sql = f"SELECT count(*) FROM ({candidates})"
-            total = conn.execute(count_sql, params).fetchone()[0]
-            if sort != "relevance" and not clauses and _walk_dates(conn, total, offset + page_size):
-                # Many matches: walk the `published` index and test each article against the
-                # matches (`+a.id`: no lookup by id) until the page is full, instead of looking
-                # up every match and sorting them all.
-                sql = (
-                    f"SELECT a.id FROM articles a WHERE +{in_matches} "
-                    f"ORDER BY {order_by_date} LIMIT :limit OFFSET :offset"
-                )
-            elif sort != "relevance":
-                sql = (
-                    f"SELECT a.id FROM articles a WHERE {' AND '.join([in_matches, *clauses])} "
-                    f"ORDER BY {order_by_date} LIMIT :limit OFFSET :offset"
-                )
-            else:
-                sql = f"SELECT rowid FROM ({candidates}) ORDER BY rank LIMIT :limit OFFSET :offset"
-            ids = _ids(conn, sql, params)
+            ).fetchone()[0]
+            >= candidate_cap
+        )
+    if clauses:
+        # The matches that pass the filters. CROSS JOIN keeps the full-text index outermost:
+        # SQLite would otherwise probe it once per article.
+        passing = (
+            f"SELECT m.rowid FROM ({candidates}) m CROSS JOIN articles a ON a.id = m.rowid "
+            f"WHERE {' AND '.join(clauses)}"
+        )
+    else:
+        passing = candidates
+    ranked = None
+    if sort == "relevance" and clauses:
+        # One pass over the matches gives the count and the articles to rank.
+        passing_ids = _ids(conn, passing, params)
+        total = len(passing_ids)
+        if total > rank_window:
+            capped, ranked = True, rank_window
+            passing_ids = sorted(passing_ids)[-rank_window:]
+        # bm25() in the outer query scores only the passing rows, with the words alone (the
+        # keyword terms of the narrowing would change the order); `+rowid`: a test against
+        # the passing rows, not one index seek per row.
+        params["passing"] = json.dumps(passing_ids)
+        scored = (
+            f"SELECT rowid, bm25({SEARCH_TABLE}, {_BM25_ARGUMENTS}) AS score "
+            f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match "
+            "AND +rowid IN (SELECT value FROM json_each(:passing))"
+        )
+        sql = f"SELECT rowid FROM ({scored}) ORDER BY score, rowid LIMIT :limit OFFSET :offset"
+    elif sort == "relevance":
+        total = conn.execute(f"SELECT count(*) FROM ({passing})", params).fetchone()[0]
+        scored = (
+            f"SELECT rowid, rank AS score FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match"
+        )
+        bounds = [bound for bound in (candidate_cap,) if bound]
+        if total > rank_window:
+            capped, ranked = True, rank_window
+            bounds.append(rank_window)
+        if bounds:
+            # FTS5 walks the matches newest first and scores only these.
+            scored += " ORDER BY rowid DESC LIMIT :bound"
+            params["bound"] = str(min(bounds))
+        sql = f"SELECT rowid FROM ({scored}) ORDER BY score, rowid LIMIT :limit OFFSET :offset"
+    else:
+        total = conn.execute(f"SELECT count(*) FROM ({passing})", params).fetchone()[0]
+        in_matches = f"a.id IN ({passing})"
+        if not clauses and not candidate_cap and _walk_dates(conn, total, offset + page_size):
+            # Many matches: walk the `published` index and test each article against the
+            # matches (`+a.id`: no lookup by id) until the page is full, instead of looking
+            # up every match and sorting them all.
+            in_matches = "+" + in_matches
+        sql = (
+            f"SELECT a.id FROM articles a WHERE {in_matches} "
+            f"ORDER BY {order_by_date} LIMIT :limit OFFSET :offset"
+        )
+    ids = _ids(conn, sql, params)
+    return _results(conn, parsed, ids, total, page, page_size, sort, capped, ranked)
+
+
+_BM25_ARGUMENTS = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+
+
+def _results(
+    conn: sqlite3.Connection,
+    parsed: ParsedQuery,
+    ids: list[int],
+    total: int,
+    page: int,
+    page_size: int,
+    sort: str,
+    capped: bool = False,
+    ranked: int | None = None,
+) -> SearchResults:
     rows = _rows(conn, ids)
     for row in rows:
         row["snippet_html"] = snippet_html(row.pop("text") or row.get("description"), parsed)
-    return SearchResults(
-        query=parsed,
-        rows=rows,
-        total=total,
-        page=page,
-        page_size=page_size,
-        sort=sort,
-        capped=capped,
-    )
+    return SearchResults(parsed, rows, total, page, page_size, sort, capped, ranked)
 
 
 # Looking up one article by id costs about this many steps along an index (measured at
@@ -799,7 +1012,8 @@ def counts_by_month(
     # `month` is NULL exactly when `published` is: its index alone answers (no article read).
     where_clauses = ["a.month IS NOT NULL"]
     if not parsed.empty:
-        params["match"] = parsed.to_fts(functools.partial(expand_part, conn))
+        match = parsed.to_fts(functools.partial(expand_part, conn))
+        params["match"] = filters.narrow(match) if clauses else match
         matches = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match"
         in_matches = f"a.id IN ({matches})"
         if not clauses:

@@ -82,7 +82,8 @@ FACETS_TIMED_OUT = re.compile(r'class="facets-timed-out">These facets timed out:
 # ---------------------------------------------------------------------------- the requests
 
 # (label, path, query parameters). "{t1}" and "{t2}" stand for the two most common indexed
-# terms of the archive (from the Dutch index's vocabulary), filled in when the archive is known.
+# terms of the archive (from the Dutch index's vocabulary), "{a1}" for its most frequent author,
+# filled in when the archive is known.
 Request = tuple[str, str, dict[str, str]]
 
 QUERY_GROUPS: list[tuple[str, list[Request]]] = [
@@ -131,6 +132,14 @@ QUERY_GROUPS: list[tuple[str, list[Request]]] = [
         [
             ("most common, newest first", "/search.json", {"q": "{t1}", "sort": "newest"}),
             ("most common, in one place", "/search.json", {"q": "{t1}", "place": "Lier"}),
+            ("most common, one category", "/search.json", {"q": "{t1}", "category": "Kempen"}),
+            (
+                "most common, one year",
+                "/search.json",
+                {"q": "{t1}", "from": "2022-01-01", "to": "2022-12-31"},
+            ),
+            ("most common, one author", "/search.json", {"q": "{t1}", "author": "{a1}"}),
+            ("broad prefix, in one place", "/search.json", {"q": "ge*", "place": "Lier"}),
             ("most common, page 500 (deepest)", "/search.json", {"q": "{t1}", "page": "500"}),
             (
                 "most common, newest, page 500",
@@ -494,6 +503,16 @@ def most_common_words(path: Path, limit: int = 3) -> list[tuple[str, int]]:
         ).fetchall()
     finally:
         conn.close()
+
+
+def most_common_author(path: Path) -> str:
+    """The author of the most articles (the `author` index answers)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        row = conn.execute(
+            "SELECT author FROM articles WHERE author IS NOT NULL "
+            "GROUP BY author ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+    return row[0] if row else ""
 
 
 def vocabulary_size(path: Path) -> dict[str, int]:
@@ -974,6 +993,7 @@ def main(argv: list[str] | None = None) -> int:
             terms = {
                 "t1": common[0][0],
                 "t2": common[1][0],
+                "a1": most_common_author(path),
                 "article": str(min(4242, max(1, articles // 2))),
             }
             entry["results"] = measure(path, args.runs, args.slow_runs, terms)

@@ -66,7 +66,12 @@ def extract_page(
     evidence: Mapping[str, str],
     time_limit: float,
 ) -> Outcome:
-    """Extract one page within `time_limit` seconds; runs in a worker process."""
+    """Extract one page within `time_limit` seconds; runs in a worker process.
+
+    An article's record also carries its Dutch search-index entry (`archive.db.search_entry`),
+    analyzed here, beside extraction, rather than by the single process that writes the archive.
+    """
+    from archive.db import SEARCH_ENTRY_KEY, search_entry
     from crawler.extract import NotAnArticle, extract_article
 
     previous = signal.signal(signal.SIGALRM, _raise_timeout)
@@ -79,6 +84,7 @@ def extract_page(
             declared_encoding=declared_encoding,
             evidence=evidence,
         )
+        record[SEARCH_ENTRY_KEY] = search_entry(record)
         return Outcome("article", record=record)
     except NotAnArticle as error:
         return Outcome("not_article", reason=error.reason)
@@ -110,6 +116,7 @@ def extract_pages(pages: Sequence[tuple[Any, ...]]) -> list[Outcome | Exception]
 
 def warm_up() -> None:
     # Import the heavy libraries once per worker, not on the first page.
+    import archive.db  # noqa: F401
     import crawler.extract  # noqa: F401
 
 

@@ -271,6 +271,92 @@ def test_pagination_and_the_candidate_cap(db):
     assert {row["id"] for row in capped.rows} == set(range(16, 26))  # the newest archived
 
 
+def test_best_match_ranks_the_newest_matches_of_a_window(db):
+    save_articles(db, [record(n, text="Kermis. " * (1 + n % 4)) for n in range(1, 26)])
+    everything = search.search(db.conn, "kermis", page_size=30)
+    windowed = search.search(db.conn, "kermis", page_size=5, rank_window=10)
+    assert not everything.capped
+    assert everything.ranked is None
+    assert windowed.total == 25  # counted in full
+    assert windowed.capped
+    assert windowed.ranked == 10
+    assert windowed.pages == 2  # the pages reach the ranked window only
+    second = search.search(db.conn, "kermis", page=2, page_size=5, rank_window=10)
+    assert not second.has_next
+    ranked_ids = [row["id"] for row in windowed.rows + second.rows]
+    newest_ten = [row["id"] for row in everything.rows if row["id"] > 15]
+    assert ranked_ids == newest_ten  # the same order as ranking every match, among the ten
+    # Date order is not windowed: it reaches every match.
+    oldest = search.search(db.conn, "kermis", sort="oldest", page_size=5, rank_window=10)
+    assert oldest.total == 25
+    assert not oldest.capped
+    assert oldest.rows[0]["id"] == 1
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(place="Lier"),
+        SearchFilters(place="De Pinte"),  # a stop word in the name
+        SearchFilters(place="Sint-Katelijne-Waver"),
+        SearchFilters(place="De"),  # nothing left to narrow by: the SQL alone filters
+        SearchFilters(category="Kempen"),
+        SearchFilters(place="Lier", category="Kempen"),
+    ],
+)
+def test_filters_narrowed_in_the_index_keep_exactly_what_the_filters_keep(db, filters):
+    places = ["Lier", "De Pinte", "Sint-Katelijne-Waver", "De", "Boom"]
+    save_articles(
+        db,
+        [
+            record(
+                n,
+                text="Kermis en markt. " * (1 + n % 3),
+                place=places[n % 5],
+                # tags and other categories naming a place: the index narrows to a superset
+                categories=["Kempen"] if n % 2 else ["Lier"],
+                tags=[places[(n + 1) % 5]],
+            )
+            for n in range(1, 41)
+        ],
+    )
+    clauses, params = filters.sql()
+    expected_ids = {
+        row[0]
+        for row in db.conn.execute(
+            f"SELECT a.id FROM articles a WHERE {' AND '.join(clauses)}", params
+        )
+    }
+    unfiltered = [row["id"] for row in search.search(db.conn, "kermis", page_size=100).rows]
+    filtered = search.search(db.conn, "kermis", filters, page_size=100)
+    assert filtered.total == len(expected_ids) > 0
+    # The same articles in the same order as ranking everything and filtering afterwards.
+    assert [row["id"] for row in filtered.rows] == [i for i in unfiltered if i in expected_ids]
+    newest = search.search(db.conn, "kermis", filters, sort="newest", page_size=100)
+    assert {row["id"] for row in newest.rows} == expected_ids
+    assert sum(count for _, count in search.counts_by_month(db.conn, "kermis", filters)) == len(
+        expected_ids
+    )
+
+
+def test_filtered_window_ranks_the_newest_passing_matches(db):
+    save_articles(
+        db,
+        [
+            record(n, text="Kermis. " * (1 + n % 4), place="Lier" if n % 2 else "Boom")
+            for n in range(1, 41)
+        ],
+    )
+    lier = SearchFilters(place="Lier")
+    everything = [row["id"] for row in search.search(db.conn, "kermis", lier, page_size=50).rows]
+    windowed = search.search(db.conn, "kermis", lier, page_size=50, rank_window=6)
+    assert windowed.total == 20
+    assert windowed.capped
+    assert windowed.ranked == 6
+    newest_six = sorted(everything, reverse=True)[:6]
+    assert [row["id"] for row in windowed.rows] == [i for i in everything if i in newest_six]
+
+
 def test_stop_word_query_finds_nothing_and_says_why(db):
     save_articles(db, [record(1, text="De kermis.")])
     results = search.search(db.conn, "de")

@@ -29,7 +29,15 @@ from archive.research.facets import ArrayFacet
 from archive.research.feeds import search_atom
 from archive.research.home import api_page, archive_facts, static_file
 from archive.research.search_pages import search_json, search_page
-from archive.research.table import TABLE, column_links, with_browse_columns, with_json_arrays
+from archive.research.table import (
+    TABLE,
+    column_links,
+    recent_search_filters,
+    with_browse_columns,
+    with_json_arrays,
+    with_search_cap_key,
+    with_search_window,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -140,14 +148,25 @@ def extra_template_vars(
 
 
 @hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    # The articles table's bounded search, `_recent_search=` (archive.research.table).
+    async def recent_search() -> Any:
+        return await recent_search_filters(request, database, table, datasette)
+
+    return recent_search
+
+
+@hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    # The articles table: browsing columns by default, list columns as JSON arrays
-    # (archive.research.table).
+    # The articles table: browsing columns by default, list columns as JSON arrays, a search
+    # with too many matches bounded to its most recent ones (archive.research.table).
     def wrap(app: Any) -> Any:
         async def articles_defaults(scope: dict[str, Any], receive: Any, send: Any) -> None:
             if scope["type"] == "http" and scope.get("method", "GET") in ("GET", "HEAD"):
                 database = datasette.get_database().name
                 scope = with_json_arrays(with_browse_columns(scope, database), database)
+                scope = await with_search_window(scope, datasette, database)
+                send = with_search_cap_key(scope, send, database)
             await app(scope, receive, send)
 
         return articles_defaults

@@ -178,6 +178,7 @@ async def search_json(datasette: Any, request: Any) -> Response:
             "sort": results.sort,
             "total": results.total,
             "capped": results.capped,
+            "ranked": results.ranked,
             "page": results.page,
             "page_size": results.page_size,
             "next_url": next_url,

@@ -130,6 +130,11 @@ class StoragePipeline:
         stats.inc_value("newsarchive/articles/new", counts.new)
         stats.inc_value("newsarchive/articles/updated", counts.updated)
         stats.inc_value("newsarchive/articles/unchanged", counts.unchanged)
+        # Dutch search index: from the workers' analysis, or analyzed here (docs/performance.md)
+        if counts.search_preanalyzed:
+            stats.inc_value("newsarchive/search/preanalyzed", counts.search_preanalyzed)
+        if counts.search_analyzed:
+            stats.inc_value("newsarchive/search/analyzed_on_save", counts.search_analyzed)
         logger.debug("Saved %d articles (%s)", len(batch), counts)
 
     def _save_one_by_one(self, batch: list[dict[str, Any]]) -> SaveCounts:
