@@ -1135,7 +1135,9 @@ def test_links_without_trailing_slash():
 
 
 def test_large_site_is_cheap():
-    started = time.perf_counter()
+    # CPU time of this process, not wall-clock time: other processes do not count. Building the
+    # 100 000 articles up front would take minutes; the site computes only what is asked.
+    started = time.process_time()
     site = DemoSite(100_000)
     assert get(site, "/category/kempen/page/500/")[0] == 200
     assert get(site, "/page/9000/")[0] == 200
@@ -1143,7 +1145,7 @@ def test_large_site_is_cheap():
     for index in (0, 50_000, 99_999):
         assert get(site, site.url_path(index))[0] == 200
     assert site.ground_truth(77_777)["url_path"] == site.url_path(77_777)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_large_site_listings_cover_every_article():

@@ -224,10 +224,11 @@ def test_broken_url(url: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(EXPLICIT_CASES))
 def test_explicit_hostile_input(case: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     result = outcome(EXPLICIT_CASES[case])
-    # no single page may run away; the caller's worker pool has the final word
-    assert time.perf_counter() - start < 15
+    # No single page may run away (the caller's worker pool has the final word). CPU time of
+    # this process, not wall-clock time, so a busy machine does not fail it.
+    assert time.process_time() - start < 15
     if case in {
         "empty bytes",
         "empty string",
