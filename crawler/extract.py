@@ -98,7 +98,7 @@ __all__ = [
     "url_slug_text",
 ]
 
-EXTRACTOR_VERSION = f"newsarchive-extract/1.3 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/1.4 trafilatura/{trafilatura.__version__}"
 
 
 RECORD_FIELDS = (

@@ -317,12 +317,102 @@ def content_tree(page: Page, *, whole_page: bool = False) -> HtmlElement:
         return _protect_nbsp(root)
     page.captions = _page_captions(page)
     _drop_teaser_cards(page)
+    _drop_call_to_action_boxes(page)
     block = None if whole_page else article_block(page)
     if block is not None:
         root = lxml.html.Element("html")
         etree.SubElement(root, "body").append(deepcopy(block))
         return _protect_nbsp(_without_code(root))
     return _protect_nbsp(_without_code(page.tree))
+
+
+# a class naming a button: "button", "btn", "primary-button", "cta__button", "btn_more"
+_BUTTON_CLASS_RE = re.compile(r"(?:^|[-_])(?:button|btn)$")
+
+# elements whose class may name a button, found by libxml2 (see _BUTTON_CLASS_RE)
+_BUTTON_CANDIDATES = etree.XPath(
+    ".//*[contains(@class, 'btn') or contains(@class, 'BTN') or contains(@class, 'utton')]"
+)
+
+# the length of an element's text with its white space folded, counted by libxml2
+_FOLDED_LENGTH = etree.XPath("string-length(normalize-space())")
+
+# A box around a button holding more text than this is a part of the article, not an appeal.
+CALL_TO_ACTION_MAX_CHARS = 1200
+
+# A button says what to do in a few words: "Jetzt unterstützen", "Subscribe now".
+BUTTON_MAX_CHARS = 40
+
+
+def _drop_call_to_action_boxes(page: Page) -> None:
+    """Remove the boxes that close the article with a button: appeals for donations, trial
+    subscriptions, registration walls, comment sign-ups ("Jetzt unterstützen", "Sign up").
+
+    Running text links to its sources, it does not style them as buttons. A box is the largest
+    block around the button with at most CALL_TO_ACTION_MAX_CHARS characters, less than half the
+    article's text and at most two buttons (a row of them is a toolbar or a shop's table), never
+    one holding the headline, and no running text may follow it: a box in the middle of the text
+    is left to trafilatura, whose reading of the page changes with it.
+    """
+    scope = page.scope
+    if scope is None:
+        return
+    buttons = [
+        element
+        for element in _BUTTON_CANDIDATES(scope)
+        if any(_BUTTON_CLASS_RE.search(token) for token in element.get("class").lower().split())
+    ]
+    if not buttons:
+        return
+    button_set = set(buttons)
+    headline = page.headline
+    scope_chars: int | None = None
+    dropped: set[etree._Element] = set()
+    for button in buttons:
+        ancestors = list(button.iterancestors())
+        if not dropped.isdisjoint(ancestors):
+            continue
+        label = text_length(button)
+        if not label or label > BUTTON_MAX_CHARS:
+            continue
+        box, box_chars = None, 0
+        for candidate in ancestors:
+            if candidate is scope:
+                break
+            chars = int(_FOLDED_LENGTH(candidate))
+            if chars > CALL_TO_ACTION_MAX_CHARS:
+                break
+            box, box_chars = candidate, chars
+        if box is None or box_chars <= label:
+            continue
+        if headline is not None and (box is headline or box in set(headline.iterancestors())):
+            continue
+        # a row of buttons is a toolbar (share, download) or a shop's table, not an appeal
+        if sum(1 for b in box.iter(etree.Element) if b in button_set) > 2:
+            continue
+        if _prose_follows(box, scope):
+            continue
+        if scope_chars is None:
+            scope_chars = text_length(scope)
+        if 2 * box_chars >= scope_chars:
+            continue
+        drop(box)
+        dropped.add(box)
+
+
+# A paragraph this long is the article's running text.
+PROSE_PARAGRAPH_CHARS = 150
+
+
+def _prose_follows(box: etree._Element, scope: etree._Element) -> bool:
+    """True when a paragraph of running text follows box inside scope: box is not at the end."""
+    for node in (box, *box.iterancestors()):
+        if node is scope:
+            return False
+        for sibling in node.itersiblings():
+            if any(text_length(p) >= PROSE_PARAGRAPH_CHARS for p in sibling.iter("p")):
+                return True
+    return False
 
 
 # links wrapping a heading: teaser cards of other articles ("<a href=…><h3>…</h3><p>…</p></a>")
