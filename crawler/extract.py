@@ -66,7 +66,7 @@ from crawler.extraction.metadata import (
     extract_language,
     extract_terms,
 )
-from crawler.extraction.page import read_page
+from crawler.extraction.page import Page, read_page
 from crawler.extraction.titles import (
     extract_site_names,
     extract_title,
@@ -90,11 +90,13 @@ __all__ = [
     "body_to_text",
     "decode_html",
     "extract_article",
+    "extract_from_page",
     "headline_agreement",
     "headline_text",
     "looks_like_listing_url",
     "parse_html",
     "pick_headline",
+    "read_page",
     "url_slug_text",
 ]
 
@@ -154,8 +156,18 @@ def extract_article(
     """
     profile = profile or profile_for_url(url)
 
-    # 1. decode and parse once; redirect stubs and listings stop here, an article gets its scope
-    page = read_page(html, url, profile, declared_encoding)
+    # 1. decode and parse once
+    return extract_from_page(read_page(html, url, profile, declared_encoding), evidence)
+
+
+def extract_from_page(page: Page, evidence: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """`extract_article`'s passes on a page `read_page` parsed already, or NotAnArticle.
+
+    For a caller that also reads the parsed tree (the links, crawler/workers.py): it does so
+    before this call, whose passes change the tree.
+    """
+    url, profile = page.url, page.profile
+    # redirect stubs and listings stop here, an article gets its scope
     refuse_non_articles(page)
 
     # 2. the title first: it finds the headline element, whose surroundings may hold the date

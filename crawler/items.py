@@ -18,6 +18,8 @@ class FetchedPage:
     warc: dict[str, object] | None = None
     # How it was fetched (status, ETag, Last-Modified, lastmod), for incremental crawls.
     fetch: dict[str, object] | None = None
+    # The spider follows the page's links once extraction has read them (crawler/links.py).
+    read_links: bool = False
 
 
 @dataclass

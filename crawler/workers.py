@@ -20,6 +20,8 @@ from functools import lru_cache
 from types import FrameType
 from typing import Any
 
+from crawler.links import PageLinks, links_of_tree
+
 logger = logging.getLogger(__name__)
 
 # Seconds the parent waits beyond a worker's own limit before it kills the pool: the worker's
@@ -44,6 +46,8 @@ class Outcome:
     kind: str  # "article", "not_article", "timeout" or "error"
     record: dict[str, Any] | None = None
     reason: str = ""
+    # The page's links, when asked for and the page could be parsed (crawler/links.py).
+    links: PageLinks | None = None
 
 
 @lru_cache(maxsize=16)
@@ -65,35 +69,40 @@ def extract_page(
     declared_encoding: str | None,
     evidence: Mapping[str, str],
     time_limit: float,
+    read_links: bool = False,
 ) -> Outcome:
     """Extract one page within `time_limit` seconds; runs in a worker process.
 
     An article's record also carries its Dutch search-index entry (`archive.db.search_entry`),
     analyzed here, beside extraction, rather than by the single process that writes the archive.
+    With `read_links`, the outcome carries the page's links too, read from the tree extraction
+    parsed, so that the crawl process need not parse the page again to follow them.
     """
     from archive.db import SEARCH_ENTRY_KEY, search_entry
-    from crawler.extract import NotAnArticle, extract_article
+    from crawler.extract import NotAnArticle, extract_from_page, read_page
+    from crawler.profiles import profile_for_url
 
     previous = signal.signal(signal.SIGALRM, _raise_timeout)
     signal.setitimer(signal.ITIMER_REAL, time_limit)
+    links = None
     try:
-        record = extract_article(
-            body,
-            url,
-            profile=cached_profile(profile_name),
-            declared_encoding=declared_encoding,
-            evidence=evidence,
-        )
+        profile = cached_profile(profile_name) or profile_for_url(url)
+        page = read_page(body, url, profile, declared_encoding)
+        if read_links:  # before extraction's passes change the tree
+            links = links_of_tree(page.tree, body, url, declared_encoding)
+        record = extract_from_page(page, evidence)
         record[SEARCH_ENTRY_KEY] = search_entry(record)
-        return Outcome("article", record=record)
+        return Outcome("article", record=record, links=links)
     except NotAnArticle as error:
-        return Outcome("not_article", reason=error.reason)
+        return Outcome("not_article", reason=error.reason, links=links)
     except ExtractionTimeout:
-        return Outcome("timeout", reason=f"extraction took longer than {time_limit:g} s")
+        reason = f"extraction took longer than {time_limit:g} s"
+        return Outcome("timeout", reason=reason, links=links)
     except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as error:
         # Extraction bugs on odd pages: recorded as a failed page, the crawl goes on.
         logger.exception("Extraction failed for %s", url)
-        return Outcome("error", reason=f"extraction failed: {type(error).__name__}: {error}")
+        reason = f"extraction failed: {type(error).__name__}: {error}"
+        return Outcome("error", reason=reason, links=links)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -116,6 +125,8 @@ def extract_pages(pages: Sequence[tuple[Any, ...]]) -> list[Outcome | Exception]
 
 def warm_up() -> None:
     # Import the heavy libraries once per worker, not on the first page.
+    import scrapy.http  # noqa: F401 - the base URL of a page's links (crawler/links.py)
+
     import archive.db  # noqa: F401
     import crawler.extract  # noqa: F401
 
@@ -158,9 +169,18 @@ class ExtractionPool:
         profile_name: str | None,
         declared_encoding: str | None,
         evidence: Mapping[str, str],
+        read_links: bool = False,
     ) -> Outcome:
         """Extract a page in a worker; a hung or crashed worker gives an Outcome, not an error."""
-        args = (body, url, profile_name, declared_encoding, dict(evidence), self.time_limit)
+        args = (
+            body,
+            url,
+            profile_name,
+            declared_encoding,
+            dict(evidence),
+            self.time_limit,
+            read_links,
+        )
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._waiting.append((args, future))
         self._dispatch()

@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import FetchedPage, FetchRecord
 from crawler.signals import crawl_error, page_extracted
-from crawler.workers import ExtractionPool
+from crawler.workers import ExtractionPool, Outcome
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,13 +44,29 @@ class ExtractionPipeline:
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        outcome = await self.pool.extract(
-            item.body,
-            item.url,
-            profile_name=self.profile_name,
-            declared_encoding=item.declared_encoding,
-            evidence=item.evidence,
-        )
+        outcome: Outcome | None = None
+        try:
+            outcome = await self.pool.extract(
+                item.body,
+                item.url,
+                profile_name=self.profile_name,
+                declared_encoding=item.declared_encoding,
+                evidence=item.evidence,
+                read_links=item.read_links,
+            )
+        finally:
+            # The spider waits for these to follow the page's links; without them (the worker
+            # died, or the crawl is stopping) it parses the page itself.
+            still_page = not item.read_links or self.crawler.spider.links_read(
+                item.url,
+                outcome.links if outcome is not None else None,
+                is_article=outcome.kind == "article" if outcome is not None else None,
+            )
+        if not still_page:
+            # its own links show it has pages of its own: a listing, never extracted when the
+            # spider reads the links itself
+            self.stats.inc_value("newsarchive/links/listing_after_all")
+            raise DropItem(f"a listing: {item.url}", log_level="DEBUG")
         self.crawler.signals.send_catch_log(
             page_extracted, url=item.url, is_article=outcome.kind == "article"
         )

@@ -20,13 +20,14 @@ it is an article; the spider itself never stores anything.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
@@ -49,6 +50,7 @@ from crawler.extract import looks_like_listing_url
 from crawler.frontier import DEFAULT_TRAP_PATIENCE, ListingFrontier, TrapCutter
 from crawler.incremental import RevisitPlanner, fetch_state
 from crawler.items import FetchedPage, FetchRecord, NotModified
+from crawler.links import PageLinks, links_of_response
 from crawler.middlewares import OutOfScope
 from crawler.profiles import SiteProfile, load_profile, profile_for_url
 from crawler.redirects import RedirectMemory, slash_twin
@@ -69,16 +71,6 @@ HTML_TYPES = re.compile(r"\s*(text/html|application/xhtml\+xml)\b", re.IGNORECAS
 COMMENT_FEED = re.compile(r"comment|reactie|kommentar|commentaire", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 ABSOLUTE_HTTP = ("http://", "https://")
-# Where a site's menus are: links found only there are sampled, not all fetched. Headers and
-# footers inside an article or the main region (a teaser's entry header) are not menus.
-MENU_LINKS = (
-    "//a[not(ancestor::article) and not(ancestor::main)]"
-    "[ancestor::header or ancestor::footer"
-    " or ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' menu ')]"
-    " or ancestor::*[contains(@id, 'menu')]"
-    " or ancestor::*[contains(@class, 'wp-block-navigation')]]/@href"
-)
-
 # What `_follow` made of a link.
 NEW_CANDIDATE = "new"
 HELD_LISTING = "listing"
@@ -151,6 +143,9 @@ class NewsSpider(Spider):
         self.sitemaps_pending = 0  # sitemap requests not yet answered
         self.estimate_announced = False
         self.start_pages = {self._key(url) for url in self.start_urls}
+        # Pages handed to extraction whose links the spider waits for (parse_page).
+        self.links_in_extraction = False
+        self.links_awaited: dict[str, tuple[HtmlResponse, asyncio.Future[list[Request]]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -168,6 +163,9 @@ class NewsSpider(Spider):
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.robots_fetched, signal=robots_fetched)
         crawler.signals.connect(spider.page_extracted, signal=page_extracted)
+        spider.links_in_extraction = settings.getbool("NEWSARCHIVE_LINKS_IN_WORKERS", False)
+        for left in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._item_left, signal=left)
         # Known, unchanged articles are skipped or fetched conditionally (crawler/incremental.py).
         spider.revisits = RevisitPlanner.from_crawler(crawler)
         if spider.revisits is not None:
@@ -356,57 +354,64 @@ class NewsSpider(Spider):
             evidence = {"feed_published": entry.date} if entry.date else {}
             yield from self._follow(entry.url, evidence=evidence, source="feed")
 
-    def parse_page(self, response: Response) -> Iterator[Request | FetchedPage | NotModified]:
+    def parse_page(
+        self, response: Response
+    ) -> Iterator[Request | FetchedPage | NotModified] | AsyncIterator[Request | FetchedPage]:
+        """Follow a page's links and hand the page to extraction.
+
+        With NEWSARCHIVE_LINKS_IN_WORKERS, a page that goes to extraction (not a start page, not
+        a listing or a paginated page, whose links the listing walk needs at once) is not parsed
+        here: its links are read by the extraction worker from the tree it parses anyway, and
+        followed once its outcome is in (`links_read`), with the same decisions as if they had
+        been read here (but in the order the outcomes come back).
+        """
         self._count_page()
         self._learn_redirects(response)
         meta = response.meta if response.request is not None else {}
         if refuted := meta.get("rewrite_refuted"):
             self.redirects.unlearn(response.request.url, refuted)
         if response.status == 304:  # a conditional revisit: the archived version is current
-            yield NotModified(url=response.url, fetch=fetch_state(response))
-            return
+            return iter([NotModified(url=response.url, fetch=fetch_state(response))])
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         # Scrapy sniffs HTML inside any body; a browser would not render these, neither do we.
         is_html = HTML_TYPES.match(content_type or "text/html")
         if not isinstance(response, HtmlResponse) or not is_html:
             self.crawler.stats.inc_value("newsarchive/skipped/not_html")
             self._report(response.url, response.status, f"not HTML ({content_type or 'no type'})")
-            return
+            return iter(())
         url = response.url
         asked = response.request.url if response.request is not None else url
         is_start_page = self._key(url) in self.start_pages or self._key(asked) in self.start_pages
-        if "feed" in self.routes and is_start_page:
-            # The start page's feeds; other pages advertise feeds of one category or tag,
-            # which repeat what the site feed and the listings give.
-            yield from self._advertised_feeds(response)
-        new_candidates = new_outside = 0
-        pattern = url_pattern(url)
         # Links of a listing (or of a page released like one) are what it yields. Links in an
         # article's text or sidebar that no listing names are mostly static pages: they wait,
         # and are sampled by yield once the listings are done.
         from_listing = (
             is_start_page or looks_like_listing_url(url) or self.listings.has_sequence(url)
         )
+        if (
+            self.links_in_extraction
+            and "links" in self.routes
+            and not from_listing
+            and not self.listings.is_paginated(url)
+            and url not in self.links_awaited
+        ):
+            return self._page_then_links(response)
+        return self._links_then_page(response, is_start_page, from_listing)
+
+    def _links_then_page(
+        self, response: HtmlResponse, is_start_page: bool, from_listing: bool
+    ) -> Iterator[Request | FetchedPage]:
+        """A page whose links are read here: followed, then the page handed to extraction."""
+        url = response.url
+        if "feed" in self.routes and is_start_page:
+            # The start page's feeds; other pages advertise feeds of one category or tag,
+            # which repeat what the site feed and the listings give.
+            yield from self._advertised_feeds(response)
+        new_candidates = new_outside = 0
         if "links" in self.routes:
-            hrefs = [href.strip() for href in response.css("a::attr(href)").getall()]
-            # Links only in the site's menus (header, footer, menu blocks) lead to the same
-            # pages from every page: about, contact, static pages. They are held and sampled
-            # like a listing family, instead of each costing a request as an article candidate.
-            in_menus = Counter(href.strip() for href in response.xpath(MENU_LINKS).getall())
-            in_body = Counter(hrefs) - in_menus
-            for href in hrefs:
-                link = href if href.startswith(ABSOLUTE_HTTP) else response.urljoin(href)
-                if link in self.links_done:
-                    continue
-                outcome = yield from self._follow(
-                    link, from_page=True, hold=href not in in_body or not from_listing
-                )
-                if from_listing:
-                    new_candidates += self._listed_first_here(link)
-                if outcome == NEW_CANDIDATE:
-                    if not from_listing:
-                        new_candidates += 1
-                    new_outside += url_pattern(link) != pattern
+            new_candidates, new_outside = yield from self._follow_page_links(
+                url, links_of_response(response), from_listing=from_listing
+            )
         walked = is_start_page or self.listings.has_sequence(url)
         # a page with pages of its own is a listing; a held menu page may still be an article
         listing = is_start_page or looks_like_listing_url(url) or self.listings.is_paginated(url)
@@ -420,14 +425,111 @@ class NewsSpider(Spider):
         ):
             self._trap_cut(cut)
         if not listing:
-            yield FetchedPage(
-                url=url,
-                body=response.body,
-                declared_encoding=self._declared_encoding(response),
-                evidence=dict(response.meta.get("evidence") or {}),
-                warc=response.meta.get("warc"),
-                fetch=fetch_state(response),
+            yield self._fetched_page(response)
+
+    async def _page_then_links(
+        self, response: HtmlResponse
+    ) -> AsyncIterator[Request | FetchedPage]:
+        """A page whose links extraction reads: handed over first, its links followed after.
+
+        The response stays in the scraper until its links are followed, so the crawl is not
+        idle (no listing is released, the spider does not close) while they are pending; the
+        requests are yielded here, so they pass the spider middlewares as any other.
+        """
+        url = response.url
+        waiting: asyncio.Future[list[Request]] = asyncio.get_running_loop().create_future()
+        self.links_awaited[url] = (response, waiting)
+        try:
+            yield self._fetched_page(response, read_links=True)
+            requests = await waiting
+        finally:
+            del self.links_awaited[url]
+        for request in requests:
+            yield request
+
+    def links_read(self, url: str, links: PageLinks | None, *, is_article: bool | None) -> bool:
+        """Follow the links extraction read from a page parse_page handed over (None: it could
+        not read them, the page is parsed here), given what extraction made of the page (None:
+        nothing). Returns whether the page is still one for extraction: a page whose own links
+        show it has pages of its own is a listing, as in `_links_then_page`."""
+        awaited = self.links_awaited.get(url)
+        if awaited is None or awaited[1].done():
+            return True
+        response, waiting = awaited
+        if links is None:  # extraction could not read them: read here, as for any page
+            self.crawler.stats.inc_value("newsarchive/links/read_by_spider")
+            links = links_of_response(response)
+        else:
+            self.crawler.stats.inc_value("newsarchive/links/read_in_extraction")
+        requests: list[Request] = []
+        following = self._follow_page_links(url, links, from_listing=False)
+        while True:
+            try:
+                requests.append(next(following))
+            except StopIteration as followed:
+                new_candidates, new_outside = followed.value
+                break
+        # the rest as for a page read here, in the same order (_links_then_page)
+        listing = looks_like_listing_url(url) or self.listings.is_paginated(url)
+        if self.listings.has_sequence(url):
+            self.listings.add(url, primary=False)
+            for next_url in self.listings.parsed(url, new_candidates):
+                requests.append(self._listing_request(next_url))
+            self._record_listing_stats()
+        if cut := self.traps.fetched(
+            url, yielded_outside=new_outside > 0, awaiting_extraction=not listing
+        ):
+            self._trap_cut(cut)
+        if not listing and is_article is not None:
+            cut = self.traps.extracted(url, is_article=is_article)
+            if cut:
+                self._trap_cut(cut)
+        waiting.set_result(requests)
+        return not listing
+
+    def _item_left(self, item: Any, **kwargs: Any) -> None:
+        """A page handed over for its links left the item pipelines without them (dropped before
+        extraction, or with no extraction configured): parse_page reads them itself."""
+        if isinstance(item, FetchedPage) and item.read_links:
+            self.links_read(item.url, None, is_article=None)
+
+    def _follow_page_links(
+        self, url: str, links: PageLinks, *, from_listing: bool
+    ) -> Iterator[Request]:
+        """Follow a page's links; returns how many were new candidates, and new outside the
+        page's URL pattern."""
+        new_candidates = new_outside = 0
+        pattern = url_pattern(url)
+        # Links only in the site's menus (header, footer, menu blocks) lead to the same
+        # pages from every page: about, contact, static pages. They are held and sampled
+        # like a listing family, instead of each costing a request as an article candidate.
+        in_menus = Counter(links.menu_hrefs)
+        in_body = Counter(links.hrefs) - in_menus
+        for href in links.hrefs:
+            link = href if href.startswith(ABSOLUTE_HTTP) else urljoin(links.base_url, href)
+            if link in self.links_done:
+                continue
+            outcome = yield from self._follow(
+                link, from_page=True, hold=href not in in_body or not from_listing
             )
+            if from_listing:
+                new_candidates += self._listed_first_here(link)
+            if outcome == NEW_CANDIDATE:
+                if not from_listing:
+                    new_candidates += 1
+                new_outside += url_pattern(link) != pattern
+        return new_candidates, new_outside
+
+    def _fetched_page(self, response: Response, *, read_links: bool = False) -> FetchedPage:
+        return FetchedPage(
+            url=response.url,
+            body=response.body,
+            declared_encoding=self._declared_encoding(response),
+            evidence=dict(response.meta.get("evidence") or {}),
+            warc=response.meta.get("warc"),
+            fetch=fetch_state(response),
+            read_links=read_links,
+        )
 
     def _advertised_feeds(self, response: Response) -> Iterator[Request]:
         for link in response.css("link[rel~=alternate]"):
@@ -442,6 +544,8 @@ class NewsSpider(Spider):
 
     def page_extracted(self, url: str, is_article: bool) -> None:
         """Extraction decided about a page: a trap pattern yields no articles."""
+        if url in self.links_awaited:
+            return  # decided with its links, once they are followed (links_read)
         if cut := self.traps.extracted(url, is_article=is_article):
             self._trap_cut(cut)
 
