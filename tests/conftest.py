@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import socket
@@ -17,9 +18,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 
+import crawler.settings as project_settings
 from archive.db import migrate
+from crawler.spiders.news import NewsSpider
 from demosite import DemoSite, serve_demo_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -156,6 +160,36 @@ def make_server() -> Iterator[Callable[[dict[str, Route]], TestServer]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+def demo_record(
+    site: DemoSite, index: int, base: str = "https://www.antwerpspersbureau.be"
+) -> dict:
+    """An article record as extraction would give it, from the demo site's ground truth."""
+    truth = site.ground_truth(index)
+    paragraphs = str(truth["text"]).split("\n")
+    return {
+        **truth,
+        "url": base + str(truth.pop("url_path")),
+        "authors": [truth["author"]],
+        "language": "nl",
+        "word_count": len(str(truth["text"]).split()),
+        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
+    }
+
+
+def news_spider(tmp_path: Path, start_url: str, **settings: object) -> NewsSpider:
+    """A NewsSpider with the project's settings and a fresh archive, not crawling."""
+    project = {name: getattr(project_settings, name) for name in dir(project_settings)}
+    crawler = get_crawler(
+        NewsSpider,
+        {name: value for name, value in project.items() if name.isupper()}
+        | {"NEWSARCHIVE_DB": str(tmp_path / "archive.db"), "NEWSARCHIVE_INCREMENTAL": False}
+        | settings,
+    )
+    crawler.spider = crawler._create_spider(start_url=start_url)
+    crawler.stats.open_spider()
+    return crawler.spider
 
 
 def json_lines(text: str) -> list[dict]:

@@ -11,31 +11,20 @@ from urllib.parse import urlsplit
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 
-import crawler.settings as project_settings
 import crawler.spiders.news as news
 from crawler.items import FetchedPage
 from crawler.workers import extract_page
 from demosite import DemoSite, serve_demo_site
-from tests.conftest import DEMO_PROFILE, crawl, stored_urls
+from tests.conftest import DEMO_PROFILE, crawl, news_spider, stored_urls
 
 SITE = "http://127.0.0.1:8999"
 ARTICLE = f"{SITE}/2024/06/20/een-artikel/"
 HREFS = ["/a/", "/b/", f"{SITE}/a/", "/category/x/", "/over-ons/", "other/", "/2024/06/21/c/"]
 
 
-def _spider(tmp_path, **settings) -> news.NewsSpider:
-    project = {name: getattr(project_settings, name) for name in dir(project_settings)}
-    crawler = get_crawler(
-        news.NewsSpider,
-        {name: value for name, value in project.items() if name.isupper()}
-        | {"NEWSARCHIVE_DB": str(tmp_path / "archive.db"), "NEWSARCHIVE_INCREMENTAL": False}
-        | settings,
-    )
-    crawler.spider = crawler._create_spider(start_url=f"{SITE}/")
-    crawler.stats.open_spider()
-    return crawler.spider
+def _spider(tmp_path, **settings):
+    return news_spider(tmp_path, f"{SITE}/", **settings)
 
 
 def _article(base: str = "") -> HtmlResponse:

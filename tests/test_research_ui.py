@@ -26,6 +26,7 @@ from archive.research.capture import ReplayConfigError
 from archive.research.versions import word_diff
 from archive.warcs import default_warc_dir
 from demosite import DemoSite
+from tests.conftest import demo_record
 
 ARTICLES = 60
 PROBE_WORD = "xssprobe"
@@ -50,19 +51,6 @@ PROBE = {
     "tags": ["<script>window.__xss=15</script>"],
     "language": "nl",
 }
-
-
-def demo_record(site: DemoSite, index: int) -> dict:
-    truth = site.ground_truth(index)
-    paragraphs = str(truth["text"]).split("\n")
-    return {
-        **truth,
-        "url": "https://www.antwerpspersbureau.be" + str(truth.pop("url_path")),
-        "authors": [truth["author"]],
-        "language": "nl",
-        "word_count": len(str(truth["text"]).split()),
-        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
-    }
 
 
 @pytest.fixture(scope="module")

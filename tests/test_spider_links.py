@@ -5,25 +5,14 @@ from __future__ import annotations
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 
-import crawler.settings as project_settings
-from crawler.spiders.news import NewsSpider
+from tests.conftest import news_spider
 
 SITE = "http://127.0.0.1:8999"
 
 
-def _spider(tmp_path, **settings) -> NewsSpider:
-    project = {name: getattr(project_settings, name) for name in dir(project_settings)}
-    crawler = get_crawler(
-        NewsSpider,
-        {name: value for name, value in project.items() if name.isupper()}
-        | {"NEWSARCHIVE_DB": str(tmp_path / "archive.db"), "NEWSARCHIVE_INCREMENTAL": False}
-        | settings,
-    )
-    crawler.spider = crawler._create_spider(start_url=f"{SITE}/")
-    crawler.stats.open_spider()
-    return crawler.spider
+def _spider(tmp_path, **settings):
+    return news_spider(tmp_path, f"{SITE}/", **settings)
 
 
 def _page(url: str, hrefs: list[str]) -> HtmlResponse:

@@ -20,24 +20,11 @@ from archive.db import open_archive, save_articles
 from archive.publish import make_datasette
 from archive.research import table
 from demosite import DemoSite
+from tests.conftest import demo_record
 
 ARTICLES = 300
 WINDOW = 40
 COMMON = "zegt"  # in 260 of the 300 articles
-SITE_URL = "https://www.antwerpspersbureau.be"
-
-
-def demo_record(site: DemoSite, index: int) -> dict:
-    truth = site.ground_truth(index)
-    paragraphs = str(truth["text"]).split("\n")
-    return {
-        **truth,
-        "url": SITE_URL + str(truth.pop("url_path")),
-        "authors": [truth["author"]],
-        "language": "nl",
-        "word_count": len(str(truth["text"]).split()),
-        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
-    }
 
 
 @pytest.fixture(scope="module")
