@@ -3,6 +3,7 @@
     python bench/real_pages.py                        # 2 000 pages, 3 runs
     python bench/real_pages.py --pages 500 --runs 1   # a check in a few minutes
     python bench/real_pages.py --json /tmp/real-pages.json
+    python bench/real_pages.py --set NEWSARCHIVE_LINKS_IN_WORKERS=True   # a crawl setting
 
 Builds a site from the real article pages in ../shared/realdata/extraction (the 114 news pages
 of fundus-dev and the 300 pages of trafilatura's evaluation set, 40-500 KB each), cycled to
@@ -155,7 +156,7 @@ def stored_articles(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
-def one_run(site: RealPagesSite, number: int, workers: int) -> Run:
+def one_run(site: RealPagesSite, number: int, workers: int, settings: list[str]) -> Run:
     pages = [(body, f"{site.url}{path}") for path, body in site.pages.items()]
     limits = limit_rates(pages, workers, runs=1)
     bare = limits["trafilatura.bare_extraction(with_metadata=True)"]
@@ -173,6 +174,7 @@ def one_run(site: RealPagesSite, number: int, workers: int) -> Run:
                 *newsarchive,
                 *("crawl", "--db", str(db), "--start-url", f"{site.url}/"),
                 *("--site", "generic", "--delay", "0", "--workers", str(workers)),
+                *(arg for setting in settings for arg in ("--set", setting)),
             ]
         ],
         keep=resident,
@@ -232,6 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs (3)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", type=Path, help="write every run's figures to this file")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the crawl (repeatable), e.g. NEWSARCHIVE_LINKS_IN_WORKERS=True",
+    )
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
         parser.error(f"no real pages at {SHARED}: ../shared must sit beside the repository")
@@ -240,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     with RealPagesSite(args.pages) as site:
         for number in range(1, args.runs + 1):
-            run = one_run(site, number, args.workers)
+            run = one_run(site, number, args.workers, args.set)
             print(
                 f"run {number}: bare {run.bare_rate:.1f}/s, ours {run.ours_rate:.1f}/s, "
                 f"crawl {run.crawl_rate:.1f}/s ({run.crawl_articles} articles), "
