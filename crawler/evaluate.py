@@ -116,6 +116,8 @@ class PageResult:
     expectation: Expectation
     ours: PageOutcome
     baseline: PageOutcome
+    # bare trafilatura doing our job (text and metadata): timed only, its text is the baseline's
+    metadata_seconds: float = 0.0
 
 
 @dataclass
@@ -146,6 +148,12 @@ class EvaluationResult:
     def baseline(self) -> Summary:
         """Bare trafilatura's overall figures."""
         return self.summary("baseline")
+
+    @property
+    def metadata_median_seconds(self) -> float:
+        """Median time of bare trafilatura with its metadata (title, date, author …) read too."""
+        seconds = [page.metadata_seconds for page in self.pages]
+        return statistics.median(seconds) if seconds else 0.0
 
 
 def _percentile(sorted_values: Sequence[float], share: float) -> float:
@@ -200,11 +208,19 @@ def _score_baseline(raw: bytes, expectation: Expectation) -> PageOutcome:
     return _outcome(text, expectation, time.perf_counter() - start)
 
 
+def _time_baseline_with_metadata(raw: bytes, expectation: Expectation) -> float:
+    start = time.perf_counter()
+    trafilatura.bare_extraction(raw, url=expectation.url, with_metadata=True)
+    return time.perf_counter() - start
+
+
 def evaluate_pages(pages_dir: Path, limit: int | None = None) -> EvaluationResult:
     """Run our extractor and bare trafilatura on every annotated page and score both.
 
     As in evaluate_labelled, the two run one after the other on each page, in alternating order,
-    after an untimed run of both on the first page.
+    after an untimed run of both on the first page. Bare trafilatura is scored as
+    `trafilatura.extract` (the text alone) and timed once more as
+    `bare_extraction(with_metadata=True)`, the same job as ours: text, title, date, authors.
     """
     # the pages come from many sites: none of them has a profile of its own
     profile = load_profile("generic")
@@ -214,15 +230,18 @@ def evaluate_pages(pages_dir: Path, limit: int | None = None) -> EvaluationResul
         raw = (pages_dir / "pages" / expectations[0].file).read_bytes()
         _score_ours(raw, expectations[0], profile)
         _score_baseline(raw, expectations[0])
+        _time_baseline_with_metadata(raw, expectations[0])
     for number, expectation in enumerate(expectations):
         raw = (pages_dir / "pages" / expectation.file).read_bytes()
         if number % 2:
+            metadata_seconds = _time_baseline_with_metadata(raw, expectation)
             baseline = _score_baseline(raw, expectation)
             ours = _score_ours(raw, expectation, profile)
         else:
             ours = _score_ours(raw, expectation, profile)
             baseline = _score_baseline(raw, expectation)
-        result.pages.append(PageResult(expectation, ours=ours, baseline=baseline))
+            metadata_seconds = _time_baseline_with_metadata(raw, expectation)
+        result.pages.append(PageResult(expectation, ours, baseline, metadata_seconds))
     return result
 
 
@@ -247,6 +266,14 @@ def format_report(result: EvaluationResult, per_page: bool = False) -> str:
             f"{label:22} {summary.with_share:10.4f} {summary.without_share:10.4f}"
             f" {summary.score:7.4f} {summary.median_seconds * 1000:10.1f}"
             f" {summary.p95_seconds * 1000:8.1f}"
+        )
+    ours_median, with_metadata = result.ours.median_seconds, result.metadata_median_seconds
+    if with_metadata and result.baseline.median_seconds:
+        label, note = "bare, with metadata", "(timed only)"
+        lines.append(f"{label:22} {note:>29} {with_metadata * 1000:10.1f}")
+        lines.append(
+            f"our median time: {ours_median / result.baseline.median_seconds:.2f} x bare"
+            f" trafilatura's text alone, {ours_median / with_metadata:.2f} x with its metadata"
         )
     refused = [p for p in result.pages if p.ours.note]
     if refused:

@@ -45,6 +45,7 @@ from crawler.extraction.body import (
     place_captions,
     remove_boilerplate,
     remove_leading_title,
+    remove_related_link_lines,
     remove_trailing_related,
     restore_captions,
     run_trafilatura,
@@ -100,7 +101,7 @@ __all__ = [
     "url_slug_text",
 ]
 
-EXTRACTOR_VERSION = f"newsarchive-extract/1.4 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/1.5 trafilatura/{trafilatura.__version__}"
 
 
 RECORD_FIELDS = (
@@ -212,6 +213,7 @@ def extract_from_page(page: Page, evidence: Mapping[str, str] | None = None) -> 
     remove_boilerplate(content, profile.boilerplate_phrases)
     remove_leading_title(content, title)
     remove_trailing_related(content)
+    remove_related_link_lines(content)
 
     # 6. what the text itself says: a byline may open it, before the dateline paragraph
     authors = take_body_authors(content, profile, author_filter) or meta_authors

@@ -136,3 +136,33 @@ def test_pages_of_nothing_but_controls_are_empty(text: str, reason: str) -> None
     with pytest.raises(common.NotAnArticle) as raised:
         decoding.parse_html(text)
     assert raised.value.reason == reason
+
+
+FURNITURE_PAGE = """<html><head><title>Nieuwe brug over de Nete</title></head><body>
+<nav><a href="/">Home</a> <a href="/nieuws/">Nieuws</a></nav>
+<div class="share-buttons"><a href="/share">Deel dit artikel</a></div>
+<div class="related-content"><main><article>
+<h1>Nieuwe brug over de Nete</h1>
+<p>De brug tussen Lier en Duffel is dinsdag geopend voor fietsers en voetgangers.</p>
+</article></main></div>
+<aside class="sidebar"><p>Meest gelezen vandaag</p></aside>
+<div class="comments"><p>Reactie van een lezer</p></div>
+</body></html>"""
+
+
+def test_furniture_goes_before_trafilatura_but_never_the_article() -> None:
+    """Menus, share boxes and comments leave the tree; a furniture-like block around the
+    headline stays, and so do sidebars (which on some sites wrap the article)."""
+    from crawler.extraction.listing import refuse_non_articles
+    from crawler.extraction.titles import extract_title
+
+    page = pages.read_page(FURNITURE_PAGE, "https://e.example/a/", load_profile("generic"), None)
+    refuse_non_articles(page)
+    assert extract_title(page, []) == "Nieuwe brug over de Nete"
+    pages.drop_furniture(page)
+    text = page.tree.text_content()
+    assert "Deel dit artikel" not in text
+    assert "Reactie van een lezer" not in text
+    assert page.tree.find(".//nav") is None
+    assert "De brug tussen Lier en Duffel" in text
+    assert "Meest gelezen vandaag" in text

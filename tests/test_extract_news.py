@@ -71,6 +71,11 @@ def extract(name: str, url: str | None = None) -> dict[str, Any]:
         ("byline-bold-paragraph.html", ["Jane Roe", "John Doe"]),
         # a bold opening sentence and a bold label are no byline
         ("bold-lead-not-byline.html", []),
+        # the metadata names the person the page credits as editor; the byline under the
+        # headline (a class naming a writer, no "By") names the author
+        ("editor-credit-in-metadata.html", ["Sari Wulandari"]),
+        # the metadata's author is the byline; another person is credited as editor
+        ("editor-credit-other-person.html", ["Budi Santoso"]),
     ],
 )
 def test_authors(page: str, authors: list[str]) -> None:
@@ -305,3 +310,15 @@ def test_call_to_action_box_after_the_text_is_not_text() -> None:
     assert "Unabhängig bleiben" not in text
     assert "140 Meter lang" in text
     assert text.rstrip().endswith("Die Arbeiten dafür beginnen im Juni.")
+
+
+def test_related_link_lines_are_not_text() -> None:
+    """ "ALSO READ: <link>" and a label over links to other articles go wherever they stand; a
+    sentence that starts like a label and goes on in words stays."""
+    text = extract("related-link-lines.html")["text"]
+    assert "Dam levels rise" not in text
+    assert "ALSO READ" not in text
+    assert "More on the weather" not in text
+    assert "Coastal winds" not in text
+    assert "Read more: the full forecast lists every district" in text
+    assert text.rstrip().endswith("whether Monday's classes go ahead as planned.")

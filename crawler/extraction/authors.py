@@ -18,7 +18,13 @@ from crawler.extraction.common import (
     text_blocks,
 )
 from crawler.extraction.jsonld import ld_types
-from crawler.extraction.page import Page, article_node, following_texts, text_window
+from crawler.extraction.page import (
+    NON_TEXT_TAGS,
+    Page,
+    article_node,
+    following_texts,
+    text_window,
+)
 from crawler.profiles import SiteProfile
 
 AUTHOR_META = (
@@ -231,7 +237,7 @@ def extract_meta_authors(page: Page, author_filter: AuthorFilter) -> list[str]:
     )
     sources.append(_byline_after_headline(page))
     for number, raw_names in enumerate(sources):
-        names = []
+        names: list[str] = []
         for raw in raw_names:
             if "://" in raw or raw.strip().startswith("www."):
                 continue  # a profile page's address (article:author), not a name
@@ -243,9 +249,49 @@ def extract_meta_authors(page: Page, author_filter: AuthorFilter) -> list[str]:
                 cleaned = author_filter.clean(part, lowercase_words)
                 if cleaned:
                     names.append(cleaned)
+        if number < 2:
+            # metadata naming the desk editor the page credits as such ("Editor : …")
+            names = [name for name in names if not is_editor_credit(page, name)]
         if names:
             return dedupe(names)[:10]
     return []
+
+
+# A label crediting the person who edited the text, not the one who wrote it.
+_EDITOR_LABEL = (
+    r"(?:editor|edited by|editado por|editada por|redakteur(?:in)?|redaktør|penyunting|"
+    r"editör|责任编辑|责编|編集)"
+)
+
+_TEXT_HOLDING = etree.XPath("//body//text()[contains(., $name)]")
+
+# Text of the element around a credit, at most this long: a credit is a line, not the article.
+EDITOR_CREDIT_MAX_CHARS = 200
+
+
+def is_editor_credit(page: Page, name: str) -> bool:
+    """True when the page shows name after an editor label ("Editor : Heryadi", "责编：…") and
+    nowhere as a line of its own: sites that print a byline and an editor credit often put the
+    editor in their metadata. A mention inside a longer text (a script, a paragraph) is neither."""
+    credit = re.compile(rf"{_EDITOR_LABEL}\s*[:：]?\s*{re.escape(name)}", re.IGNORECASE)
+    labelled = unlabelled = False
+    for text in _TEXT_HOLDING(page.tree, name=name):
+        holder = text.getparent()
+        if text.is_tail and holder is not None:
+            holder = holder.getparent()
+        if holder is None or holder.tag in NON_TEXT_TAGS:
+            continue
+        # the label may sit in the name's parent: "Editor : <a>Heryadi</a>"
+        lines = [clean_text(holder.text_content())]
+        parent = holder.getparent()
+        if parent is not None and len(lines[0]) < EDITOR_CREDIT_MAX_CHARS:
+            lines.append(clean_text(parent.text_content()))
+        lines = [line for line in lines if len(line) <= EDITOR_CREDIT_MAX_CHARS]
+        if any(credit.search(line) for line in lines):
+            labelled = True
+        elif lines and len(lines[0]) <= BYLINE_ELEMENT_MAX_CHARS:
+            unlabelled = True
+    return labelled and not unlabelled
 
 
 # A byline printed under the headline: "Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch",
@@ -258,9 +304,19 @@ _HEADLINE_BYLINE_RE = re.compile(
 
 BYLINE_AFTER_HEADLINE_CHARS = 200
 
+# the first elements after the headline whose class names a byline ("author-2", "byline__name",
+# "writer-name")
+_BYLINE_ELEMENTS_AFTER = etree.XPath(
+    "following::*[contains(@class, 'author') or contains(@class, 'byline')"
+    " or contains(@class, 'writer')][position() <= 3]"
+)
+
+BYLINE_ELEMENT_MAX_CHARS = 80
+
 
 def _byline_after_headline(page: Page) -> list[str]:
-    """The names of a "Von …"/"By …" byline in the few lines after the headline."""
+    """The names of a "Von …"/"By …" byline in the few lines after the headline, else of an
+    element there whose class names it a byline or an author."""
     if page.headline is None:
         return []
     window = "\n".join(
@@ -269,6 +325,10 @@ def _byline_after_headline(page: Page) -> list[str]:
     match = _HEADLINE_BYLINE_RE.search(window)
     if match and match.group(1)[:1].isupper():
         return [match.group(1)]
+    for element in _BYLINE_ELEMENTS_AFTER(page.headline):
+        text = element_text(element)
+        if text and len(text) <= BYLINE_ELEMENT_MAX_CHARS and text in window:
+            return [] if page.in_excluded_region(element) else [text]
     return []
 
 

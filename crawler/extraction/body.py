@@ -36,6 +36,7 @@ from crawler.extraction.page import (
     Caption,
     Page,
     article_node,
+    drop_furniture,
     following_texts,
     preceding_texts,
 )
@@ -318,6 +319,7 @@ def content_tree(page: Page, *, whole_page: bool = False) -> HtmlElement:
     page.captions = _page_captions(page)
     _drop_teaser_cards(page)
     _drop_call_to_action_boxes(page)
+    drop_furniture(page)
     block = None if whole_page else article_block(page)
     if block is not None:
         root = lxml.html.Element("html")
@@ -653,6 +655,58 @@ def remove_trailing_related(body: etree._Element) -> None:
             for trailing in [block, *rest]:
                 remove_block(trailing)
             return
+
+
+# A line pointing to other articles: "ALSO READ: <link>", "Lesen Sie auch: <link>", or the label
+# alone on a line above such links ("Mehr Themen auf VOGUE.de:", "More on coronavirus:").
+_RELATED_LINE_LABEL_RE = re.compile(
+    r"^\s*(?:also read|read next|read more|read also|see also|related|more (?:on|from) [^:]{1,40}|"
+    r"lees ook|lees meer|lees verder|lesen sie auch|auch interessant|mehr zum thema|"
+    r"mehr themen(?: auf [^:]{1,30})?|mehr dazu|weiterlesen|(?:à )?lire aussi|voir aussi|"
+    r"leia também|leggi anche|lee también|czytaj (?:też|także|więcej))\s*(?::|$)",
+    re.IGNORECASE,
+)
+
+# At most this many link lines follow a label line.
+MAX_RELATED_LINES = 5
+
+
+def _is_link_line(block: etree._Element, label_end: int = 0) -> bool:
+    """True when every word of a paragraph (after its label) is the text of a link."""
+    if block.tag != "p" or block.find("ref") is None:
+        return False
+    outside = [(block.text or "")[label_end:]]
+    for child in block:
+        if child.tag != "ref":
+            outside.append("".join(child.itertext()))
+        outside.append(child.tail or "")
+    return not any(ch.isalnum() for piece in outside for ch in piece)
+
+
+def remove_related_link_lines(body: etree._Element) -> None:
+    """Remove the lines of an article that point to other articles ("ALSO READ: …"), wherever
+    they stand: trafilatura keeps them as paragraphs of the text."""
+    blocks = text_blocks(body)
+    for block in blocks:
+        if block.tag != "p" or block.getparent() is None:
+            continue
+        match = _RELATED_LINE_LABEL_RE.match(block.text or "")
+        if match is None:
+            continue
+        if _is_link_line(block, match.end()):
+            remove_block(block)
+            continue
+        if len(block) or (block.text or "")[match.end() :].strip():
+            continue  # a sentence that starts like a label
+        following = []
+        for sibling in block.itersiblings():
+            if len(following) == MAX_RELATED_LINES or not _is_link_line(sibling):
+                break
+            following.append(sibling)
+        # a label closing the text: the links under it were not taken as text
+        if following or block is blocks[-1]:
+            for line in [block, *following]:
+                remove_block(line)
 
 
 def apply_dateline(body: etree._Element, profile: SiteProfile) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction.common import clean_text
+from crawler.extraction.common import clean_text, drop
 from crawler.extraction.decoding import decode_html, parse_counted
 from crawler.extraction.jsonld import ARTICLE_LD_TYPES, collect_json_ld, ld_types
 from crawler.extraction.selectors import (
@@ -173,9 +173,45 @@ RELATED_HEADING_RE = re.compile(
 )
 
 
+# Excluded regions trafilatura would read and then discard: menus, comment threads, share and
+# newsletter boxes, related-posts blocks, breadcrumbs. Sidebars, widgets, <aside>s and the
+# excluded ids are not among them: on some pages they wrap the article, and measured on the
+# real-page sets, taking them out loses text.
+FURNITURE_TAGS = frozenset({"nav"})
+
+FURNITURE_CLASS_TOKENS = EXCLUDED_CLASS_TOKENS - {"sidebar", "widget-area", "widget"}
+
+
+def drop_furniture(page: Page) -> None:
+    """Remove the excluded regions that are page furniture (FURNITURE_TAGS and _CLASS_TOKENS)
+    from the tree, except any that holds the headline or the article.
+
+    trafilatura copies and walks the tree it is given several times: what it would discard
+    anyway costs it time in every pass.
+    """
+    keep: set[etree._Element] = set()
+    for anchor in (page.headline, page.scope):
+        if anchor is not None:
+            keep.add(anchor)
+            keep.update(anchor.iterancestors())
+    for element in list(page.excluded):
+        if element in keep:
+            continue
+        if element.tag in FURNITURE_TAGS or not FURNITURE_CLASS_TOKENS.isdisjoint(
+            (element.get("class") or "").split()
+        ):
+            drop(element)
+
+
 def _is_main_candidate(tag: str, identifier: str | None, role: str | None) -> bool:
     """<main>, role="main", id="main" or id="content": a page's main region, in that markup."""
     return tag == "main" or identifier in ("main", "content") or role == "main"
+
+
+# (attribute, the values of it under an element): see PageIndex
+_INDEXED_VALUES = tuple(
+    (name, etree.XPath(f".//@{name}", smart_strings=False)) for name in INDEXED_ATTRIBUTES
+)
 
 
 def mark_excluded_regions(page: Page) -> None:
@@ -205,28 +241,29 @@ def mark_excluded_regions(page: Page) -> None:
     drop_tags, drop_ids, drop_classes = drop.tags, drop.ids, drop.classes
     drop_tag_classes = drop.tag_classes
     no_tokens: tuple[str, ...] = ()
+    # itemprop and rel tokens, read by libxml2 without an element proxy each
+    for name, values in _INDEXED_VALUES:
+        for value in values(body):
+            seen_attributes.update((name, token) for token in value.split())
     for element in body.iterdescendants(etree.Element):
         tag = element.tag
         seen_tags.add(tag)
-        attributes = element.attrib
-        if attributes:
-            classes = attributes.get("class")
-            tokens = classes.split() if classes else no_tokens
+        classes = element.get("class")
+        if classes:
+            tokens = classes.split()
             seen_classes.update(tokens)
-            identifier = attributes.get("id")
-            if identifier:
-                seen_ids.add(identifier)
-            for name in INDEXED_ATTRIBUTES:
-                value = attributes.get(name)
-                if value:
-                    seen_attributes.update((name, token) for token in value.split())
-            role = attributes.get("role")
-            if tag == "main" or identifier in ("main", "content") or role == "main":
-                main_candidates.append(element)
         else:
-            tokens, identifier = no_tokens, None
-            if tag == "main":
-                main_candidates.append(element)
+            tokens = no_tokens
+        identifier = element.get("id")
+        if identifier:
+            seen_ids.add(identifier)
+        if (
+            tag == "main"
+            or identifier == "main"
+            or identifier == "content"
+            or element.get("role") == "main"
+        ):
+            main_candidates.append(element)
         # drop.matches(tag, tokens, identifier), inlined
         if (
             tag in drop_tags
