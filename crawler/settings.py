@@ -15,10 +15,10 @@ NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"
 NEWSARCHIVE_EXTRACT_WORKERS = 0  # 0: one per CPU core
 NEWSARCHIVE_EXTRACT_TIMEOUT = 30.0
 NEWSARCHIVE_BATCH_SIZE = 100
-# True: the links of pages that go to extraction are read by the extraction worker, from its
-# parse, and followed when its outcome is back; off until they are followed in fetch order
-# (docs/performance.md, "Where the time goes").
-NEWSARCHIVE_LINKS_IN_WORKERS = False
+# True: the links of pages that go to extraction are read by the extraction worker, from the
+# tree it parses anyway, and followed when its outcome is back, in the order the pages were
+# handed over (docs/performance.md, "Where the time goes"). False: read by the spider.
+NEWSARCHIVE_LINKS_IN_WORKERS = True
 NEWSARCHIVE_TRIGGER = "manual"
 NEWSARCHIVE_MAX_QUERY_PAGE = 500
 NEWSARCHIVE_MAX_PATH_DEPTH = 12

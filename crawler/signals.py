@@ -8,7 +8,8 @@ crawl_error = object()
 # robots.txt, so the spider can take the Sitemap: lines without fetching it a second time.
 robots_fetched = object()
 
-# Sent by the extraction pipeline with url= and is_article= once a page's extraction is decided.
+# Sent by the extraction pipeline with url=, is_article= and links_followed= (whether its links
+# were read by extraction and followed already) once a page's extraction is decided.
 page_extracted = object()
 
 # Sent by the spider with old= and new= when a URL answered a permanent redirect (301, 308): an

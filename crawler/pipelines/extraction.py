@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,7 @@ class ExtractionPipeline:
         if not isinstance(item, FetchedPage):
             return item
         outcome: Outcome | None = None
+        decided: asyncio.Future[bool] | None = None
         try:
             outcome = await self.pool.extract(
                 item.body,
@@ -57,18 +59,24 @@ class ExtractionPipeline:
         finally:
             # The spider waits for these to follow the page's links; without them (the worker
             # died, or the crawl is stopping) it parses the page itself.
-            still_page = not item.read_links or self.crawler.spider.links_read(
-                item.url,
-                outcome.links if outcome is not None else None,
-                is_article=outcome.kind == "article" if outcome is not None else None,
-            )
+            if item.read_links:
+                decided = self.crawler.spider.links_read(
+                    item.url,
+                    outcome.links if outcome is not None else None,
+                    is_article=outcome.kind == "article" if outcome is not None else None,
+                )
+        # its links are followed in the order pages were handed over: earlier pages first
+        still_page = decided is None or await decided
         if not still_page:
             # its own links show it has pages of its own: a listing, never extracted when the
             # spider reads the links itself
             self.stats.inc_value("newsarchive/links/listing_after_all")
             raise DropItem(f"a listing: {item.url}", log_level="DEBUG")
         self.crawler.signals.send_catch_log(
-            page_extracted, url=item.url, is_article=outcome.kind == "article"
+            page_extracted,
+            url=item.url,
+            is_article=outcome.kind == "article",
+            links_followed=item.read_links,
         )
         if outcome.kind == "article":
             self.stats.inc_value("newsarchive/extraction/articles")

@@ -99,6 +99,20 @@ def site_root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+class AwaitedLinks:
+    """A page handed to extraction whose links the spider waits for: its links read by the
+    extraction worker (NEWSARCHIVE_LINKS_IN_WORKERS)."""
+
+    def __init__(self, response: HtmlResponse, loop: asyncio.AbstractEventLoop) -> None:
+        self.response = response
+        # what extraction read: (links or None, whether an article or None), once it is done
+        self.read: tuple[PageLinks | None, bool | None] | None = None
+        # the requests of its links, for parse_page to yield
+        self.requests: asyncio.Future[list[Request]] = loop.create_future()
+        # whether it is still a page for extraction, for the extraction pipeline
+        self.still_page: asyncio.Future[bool] = loop.create_future()
+
+
 class NewsSpider(Spider):
     name = "news"
 
@@ -145,7 +159,8 @@ class NewsSpider(Spider):
         self.start_pages = {self._key(url) for url in self.start_urls}
         # Pages handed to extraction whose links the spider waits for (parse_page).
         self.links_in_extraction = False
-        self.links_awaited: dict[str, tuple[HtmlResponse, asyncio.Future[list[Request]]]] = {}
+        # In the order they were handed over: their links are followed in that order.
+        self.links_awaited: dict[str, AwaitedLinks] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -163,7 +178,7 @@ class NewsSpider(Spider):
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.robots_fetched, signal=robots_fetched)
         crawler.signals.connect(spider.page_extracted, signal=page_extracted)
-        spider.links_in_extraction = settings.getbool("NEWSARCHIVE_LINKS_IN_WORKERS", False)
+        spider.links_in_extraction = settings.getbool("NEWSARCHIVE_LINKS_IN_WORKERS", True)
         for left in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._item_left, signal=left)
         # Known, unchanged articles are skipped or fetched conditionally (crawler/incremental.py).
@@ -437,25 +452,56 @@ class NewsSpider(Spider):
         requests are yielded here, so they pass the spider middlewares as any other.
         """
         url = response.url
-        waiting: asyncio.Future[list[Request]] = asyncio.get_running_loop().create_future()
-        self.links_awaited[url] = (response, waiting)
+        awaited = AwaitedLinks(response, asyncio.get_running_loop())
+        self.links_awaited[url] = awaited
         try:
             yield self._fetched_page(response, read_links=True)
-            requests = await waiting
+            requests = await awaited.requests
         finally:
             del self.links_awaited[url]
+            if not awaited.still_page.done():  # closed before its turn: later pages go on
+                awaited.still_page.set_result(True)
+                self._follow_in_order()
         for request in requests:
             yield request
 
-    def links_read(self, url: str, links: PageLinks | None, *, is_article: bool | None) -> bool:
-        """Follow the links extraction read from a page parse_page handed over (None: it could
-        not read them, the page is parsed here), given what extraction made of the page (None:
-        nothing). Returns whether the page is still one for extraction: a page whose own links
-        show it has pages of its own is a listing, as in `_links_then_page`."""
+    def links_read(
+        self, url: str, links: PageLinks | None, *, is_article: bool | None
+    ) -> asyncio.Future[bool]:
+        """Extraction is done with a page parse_page handed over: these are the links it read
+        (None: it could not read them, the page is parsed here) and what it made of the page
+        (None: nothing).
+
+        The links are followed in the order the pages were handed over, as they would be had
+        they been read here: which page of a listing family is sampled, which link counts as
+        new, must not depend on which worker finished first. The future says, once the page's
+        links are followed, whether it is still one for extraction: a page whose own links show
+        it has pages of its own is a listing, as in `_links_then_page`.
+        """
         awaited = self.links_awaited.get(url)
-        if awaited is None or awaited[1].done():
-            return True
-        response, waiting = awaited
+        if awaited is None or awaited.requests.done():
+            decided: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            decided.set_result(True)
+            return decided
+        awaited.read = (links, is_article)
+        self._follow_in_order()
+        return awaited.still_page
+
+    def _follow_in_order(self) -> None:
+        """Follow the read links of the pages handed over, oldest first, up to the first page
+        whose extraction is not done yet."""
+        for url, awaited in list(self.links_awaited.items()):
+            if awaited.requests.done():
+                continue  # followed; its parse_page has yet to resume
+            if awaited.read is None:
+                return
+            links, is_article = awaited.read
+            awaited.still_page.set_result(self._follow_read_links(url, awaited, links, is_article))
+
+    def _follow_read_links(
+        self, url: str, awaited: AwaitedLinks, links: PageLinks | None, is_article: bool | None
+    ) -> bool:
+        response, waiting = awaited.response, awaited.requests
         if links is None:  # extraction could not read them: read here, as for any page
             self.crawler.stats.inc_value("newsarchive/links/read_by_spider")
             links = links_of_response(response)
@@ -542,9 +588,9 @@ class NewsSpider(Spider):
             # An advertised feed that is gone is no crawl error: the site works without it.
             yield from self._discovery(url, "feed", probe=True)
 
-    def page_extracted(self, url: str, is_article: bool) -> None:
+    def page_extracted(self, url: str, is_article: bool, links_followed: bool = False) -> None:
         """Extraction decided about a page: a trap pattern yields no articles."""
-        if url in self.links_awaited:
+        if links_followed or url in self.links_awaited:
             return  # decided with its links, once they are followed (links_read)
         if cut := self.traps.extracted(url, is_article=is_article):
             self._trap_cut(cut)
