@@ -777,6 +777,7 @@ class DistributedWarcCapture(WarcCaptureMiddleware):
                 prefix=f"newsarchive-{worker_name()}",
                 max_size=self.max_size,
                 info=info,
+                gzip_level=self.gzip_level,
             )
             self.stats.set_value("newsarchive/warc/dir", str(self.directory))
         return self.writer

@@ -49,7 +49,9 @@ DEFAULT_MAX_SIZE = 1_000_000_000
 DECHUNKED_HEADER = "X-Archive-Orig-Transfer-Encoding"
 # Each record is compressed in one call at zlib's default level: warcio's own gzip wrapper
 # compresses piece by piece at level 9, which costs the crawl 60 % more CPU for files
-# within 1 % of the size (crawl pages are small and repetitive).
+# within 1 % of the size (crawl pages are small and repetitive). NEWSARCHIVE_WARC_GZIP_LEVEL
+# trades size for CPU: on 300 KB news pages level 1 takes a third of level 6's time for files
+# a fifth larger (docs/archiving.md).
 GZIP_LEVEL = 6
 GZIP_MEMBER = 31  # zlib wbits for a gzip header and trailer
 
@@ -117,8 +119,10 @@ class RotatingWarcWriter:
         prefix: str = "newsarchive",
         max_size: int = DEFAULT_MAX_SIZE,
         info: dict[str, str] | None = None,
+        gzip_level: int = GZIP_LEVEL,
     ):
         self.directory = Path(directory)
+        self.gzip_level = gzip_level
         self.prefix = prefix
         self.max_size = max_size
         self.info = dict(info or {})
@@ -177,7 +181,7 @@ class RotatingWarcWriter:
         self._writer.write_record(record)
         # every record its own gzip member, as WARC readers and CDXJ offsets expect
         with buffer.getbuffer() as record_bytes:  # released before the next truncate
-            return zlib.compress(record_bytes, GZIP_LEVEL, GZIP_MEMBER)
+            return zlib.compress(record_bytes, self.gzip_level, GZIP_MEMBER)
 
     def _append(self, members: list[bytes]) -> int:
         """Append whole records to the file; returns the offset of the first one.
@@ -313,11 +317,29 @@ def _header_list(headers: Any) -> list[tuple[str, str]]:
     return pairs
 
 
+def warc_gzip_level(settings: Any) -> int:
+    """NEWSARCHIVE_WARC_GZIP_LEVEL, checked: zlib's levels 1 (fastest) to 9 (smallest)."""
+    raw = settings.get("NEWSARCHIVE_WARC_GZIP_LEVEL", GZIP_LEVEL)
+    try:
+        level = int(raw)
+    except (TypeError, ValueError):
+        level = 0
+    if not 1 <= level <= 9:
+        raise ValueError(
+            f"NEWSARCHIVE_WARC_GZIP_LEVEL must be a whole number from 1 (fastest) to 9 "
+            f"(smallest files), not {raw!r}"
+        )
+    return level
+
+
 class WarcCaptureMiddleware:
     """Downloader middleware writing every exchange of the crawl to WARC files."""
 
-    def __init__(self, crawler: Crawler, directory: Path, max_size: int):
+    def __init__(
+        self, crawler: Crawler, directory: Path, max_size: int, gzip_level: int = GZIP_LEVEL
+    ):
         self.crawler = crawler
+        self.gzip_level = gzip_level
         self.stats = crawler.stats
         self.directory = directory
         self.max_size = max_size
@@ -339,7 +361,7 @@ class WarcCaptureMiddleware:
             settings.get("NEWSARCHIVE_DB") or "archive.db"
         )
         max_size = settings.getint("NEWSARCHIVE_WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
-        middleware = cls(crawler, Path(folder), max_size)
+        middleware = cls(crawler, Path(folder), max_size, warc_gzip_level(settings))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -357,7 +379,11 @@ class WarcCaptureMiddleware:
             serial = f"{int(crawl_id):05d}" if crawl_id else str(os.getpid())
             prefix = f"newsarchive-{serial}"
             self.writer = RotatingWarcWriter(
-                self.directory, prefix=prefix, max_size=self.max_size, info=info
+                self.directory,
+                prefix=prefix,
+                max_size=self.max_size,
+                info=info,
+                gzip_level=self.gzip_level,
             )
             self.stats.set_value("newsarchive/warc/dir", str(self.directory))
             self.stats.set_value(

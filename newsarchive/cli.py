@@ -151,6 +151,13 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
         settings[name.strip()] = value
+    if "NEWSARCHIVE_WARC_GZIP_LEVEL" in settings:
+        from crawler.warc import warc_gzip_level
+
+        try:
+            warc_gzip_level(settings)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--set") from error
     return settings
 
 

@@ -60,6 +60,8 @@ def test_extract_unreadable_file_gets_its_line_and_exit_1(runner, tmp_path):
         (["crawl", "--start-url", "ftp://example.test/"], "not an http(s) URL"),
         (["crawl", "--site", "nosuchsite"], "nosuchsite"),
         (["crawl", "--delay", "-1"], "-1"),
+        (["crawl", "--set", "NEWSARCHIVE_WARC_GZIP_LEVEL=fast"], "from 1 (fastest) to 9"),
+        (["crawl", "--set", "NEWSARCHIVE_WARC_GZIP_LEVEL=0"], "not '0'"),
         (["extract", "x.html", "--site", "nosuchsite"], "nosuchsite"),
     ],
 )

@@ -273,3 +273,28 @@ def test_demo_crawl_writes_a_cdxj_index(demo_archive):
     assert lines == sorted(lines)
     urls = {url for (url,) in Database(demo_archive).execute("SELECT url FROM articles").fetchall()}
     assert all(f'"url": "{url}"' in index.read_text() for url in list(urls)[:20])
+
+
+def test_gzip_level_trades_size_for_speed_and_every_level_reads_back(tmp_path):
+    """Level 1 writes larger files than level 9 from the same exchanges; both are whole,
+    readable WARCs with the same records."""
+    page = b"<html><body>" + b"<p>Een artikel over de Grote Markt van Antwerpen.</p>" * 400
+    sizes, payloads = {}, {}
+    for level in (1, 9):
+        folder = tmp_path / str(level)
+        writer = RotatingWarcWriter(folder, prefix="newsarchive-00001", gzip_level=level)
+        for n in range(5):
+            writer.write_exchange(exchange(f"http://127.0.0.1/{n}/", page + str(n).encode()))
+        writer.close()
+        (path,) = warc_files(folder)
+        assert verify_warc_file(path) == []
+        sizes[level] = path.stat().st_size
+        with path.open("rb") as stream:
+            payloads[level] = [
+                record.content_stream().read()
+                for record in ArchiveIterator(stream)
+                if record.rec_type == "response"
+            ]
+    assert sizes[1] > sizes[9]
+    assert payloads[1] == payloads[9]
+    assert len(payloads[1]) == 5
