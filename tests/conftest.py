@@ -96,6 +96,23 @@ def last_crawl(db_path: Path) -> dict:
         db.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_helper_processes_left() -> Iterator[None]:
+    """Tests that run extraction pools in this process start multiprocessing's fork server and
+    resource tracker; they and any pool worker still waiting are stopped when the run ends,
+    so that no process of the test run outlives it."""
+    yield
+    import multiprocessing
+    import multiprocessing.forkserver
+    import multiprocessing.resource_tracker
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+        child.join(timeout=30)
+    multiprocessing.forkserver._forkserver._stop()
+    multiprocessing.resource_tracker._resource_tracker._stop()
+
+
 @pytest.fixture(scope="session")
 def demo_site() -> Iterator:
     site = DemoSite(articles=DEMO_ARTICLES)
