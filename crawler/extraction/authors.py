@@ -311,14 +311,32 @@ _BYLINE_ELEMENTS_AFTER = etree.XPath(
     " or contains(@class, 'writer')][position() <= 3]"
 )
 
+# the first paragraph of running text after an element: a byline comes before the article's
+_NEXT_PROSE = etree.XPath("following::p[string-length(normalize-space()) >= 150][1]")
+
 BYLINE_ELEMENT_MAX_CHARS = 80
 
 
 def _byline_after_headline(page: Page) -> list[str]:
     """The names of a "Von …"/"By …" byline in the few lines after the headline, else of an
-    element there whose class names it a byline or an author."""
+    element between the headline and the first paragraph of the text whose class names it a
+    byline, an author or a writer."""
     if page.headline is None:
         return []
+    window = "\n".join(
+        text_window(following_texts(page.headline, page), BYLINE_AFTER_HEADLINE_CHARS)
+    )
+    match = _HEADLINE_BYLINE_RE.search(window)
+    if match and match.group(1)[:1].isupper():
+        return [match.group(1)]
+    first_prose = _NEXT_PROSE(page.headline)
+    for element in _BYLINE_ELEMENTS_AFTER(page.headline):
+        if _NEXT_PROSE(element) != first_prose:
+            break  # past the start of the text: an author box, a credit at the end
+        text = element_text(element)
+        if text and len(text) <= BYLINE_ELEMENT_MAX_CHARS and not page.in_excluded_region(element):
+            return [text]
+    return []
     window = "\n".join(
         text_window(following_texts(page.headline, page), BYLINE_AFTER_HEADLINE_CHARS)
     )
