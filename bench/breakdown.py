@@ -229,17 +229,14 @@ def time_links(pages: list[tuple[bytes, str]]) -> float:
     """CPU seconds of parse_page's link extraction over the pages."""
     from scrapy.http import HtmlResponse
 
-    from crawler.links import MENU_LINKS
-    from crawler.spiders.news import ABSOLUTE_HTTP
+    from crawler.links import links_of_response
 
     def run() -> int:
         count = 0
         for body, url in pages:
             response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html"})
-            hrefs = [href.strip() for href in response.css("a::attr(href)").getall()]
-            menus = [href.strip() for href in response.xpath(MENU_LINKS).getall()]
-            links = [h if h.startswith(ABSOLUTE_HTTP) else response.urljoin(h) for h in hrefs]
-            count += len(links) + len(menus)
+            links = links_of_response(response)
+            count += len(links.hrefs) + len(links.menu_hrefs)
         return count
 
     return cpu_of(run)[0]

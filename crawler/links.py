@@ -3,13 +3,16 @@ response, or by an extraction worker from the tree extraction parsed (crawler/wo
 
 Both read the same selection (every `a/@href`, and those inside the site's menus) and resolve
 relative links against the same base URL, Scrapy's `get_base_url` of the response, so that the
-crawl follows the same links wherever they were read.
+crawl follows the same links wherever they were read. They are resolved where they are read:
+in a worker, that is off the crawl process, which follows a page's few hundred links.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -33,23 +36,41 @@ _ALL_LINKS = etree.XPath(ALL_LINKS, smart_strings=False)
 _MENU_LINKS = etree.XPath(MENU_LINKS, smart_strings=False)
 
 
+ABSOLUTE_HTTP = ("http://", "https://")
+
+
 @dataclass(frozen=True)
 class PageLinks:
-    """A page's links as written (stripped), those inside menus, and the URL they resolve on."""
+    """A page's links resolved against its base URL (absolute, "mailto:…" and the like as
+    written), those inside menus, and the base URL."""
 
     hrefs: tuple[str, ...]
     menu_hrefs: tuple[str, ...]
     base_url: str
 
 
+def _resolved(hrefs: Iterable[str], base_url: str, cache: dict[str, str]) -> tuple[str, ...]:
+    """Each href stripped and resolved as a browser would (`urljoin`); cache holds the page's
+    resolved hrefs, as menus repeat links of the page."""
+    resolved = []
+    for raw in hrefs:
+        link = cache.get(raw)
+        if link is None:
+            href = raw.strip()
+            link = cache[raw] = href if href.startswith(ABSOLUTE_HTTP) else urljoin(base_url, href)
+        resolved.append(link)
+    return tuple(resolved)
+
+
 def links_of_response(response: TextResponse) -> PageLinks:
     """The links of a response, read by the spider (parsel parses the page)."""
     from scrapy.utils.response import get_base_url
 
+    base_url, cache = get_base_url(response), {}
     return PageLinks(
-        hrefs=tuple(href.strip() for href in response.css("a::attr(href)").getall()),
-        menu_hrefs=tuple(href.strip() for href in response.xpath(MENU_LINKS).getall()),
-        base_url=get_base_url(response),
+        hrefs=_resolved(response.css("a::attr(href)").getall(), base_url, cache),
+        menu_hrefs=_resolved(response.xpath(MENU_LINKS).getall(), base_url, cache),
+        base_url=base_url,
     )
 
 
@@ -66,8 +87,9 @@ def links_of_tree(
 
     content_type = f"text/html; charset={declared_encoding}" if declared_encoding else "text/html"
     response = HtmlResponse(url, body=body, headers={"Content-Type": content_type})
+    base_url, cache = get_base_url(response), {}
     return PageLinks(
-        hrefs=tuple(href.strip() for href in _ALL_LINKS(tree)),
-        menu_hrefs=tuple(href.strip() for href in _MENU_LINKS(tree)),
-        base_url=get_base_url(response),
+        hrefs=_resolved(_ALL_LINKS(tree), base_url, cache),
+        menu_hrefs=_resolved(_MENU_LINKS(tree), base_url, cache),
+        base_url=base_url,
     )

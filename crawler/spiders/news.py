@@ -50,7 +50,7 @@ from crawler.extract import looks_like_listing_url
 from crawler.frontier import DEFAULT_TRAP_PATIENCE, ListingFrontier, TrapCutter
 from crawler.incremental import RevisitPlanner, fetch_state
 from crawler.items import FetchedPage, FetchRecord, NotModified
-from crawler.links import PageLinks, links_of_response
+from crawler.links import ABSOLUTE_HTTP, PageLinks, links_of_response
 from crawler.middlewares import OutOfScope
 from crawler.profiles import SiteProfile, load_profile, profile_for_url
 from crawler.redirects import RedirectMemory, slash_twin
@@ -70,7 +70,6 @@ ROUTES = ("sitemap", "feed", "links")
 HTML_TYPES = re.compile(r"\s*(text/html|application/xhtml\+xml)\b", re.IGNORECASE)
 COMMENT_FEED = re.compile(r"comment|reactie|kommentar|commentaire", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
-ABSOLUTE_HTTP = ("http://", "https://")
 # What `_follow` made of a link.
 NEW_CANDIDATE = "new"
 HELD_LISTING = "listing"
@@ -552,6 +551,7 @@ class NewsSpider(Spider):
         in_menus = Counter(links.menu_hrefs)
         in_body = Counter(links.hrefs) - in_menus
         for href in links.hrefs:
+            # resolved where the page was read (crawler/links.py); "mailto:…" stays as written
             link = href if href.startswith(ABSOLUTE_HTTP) else urljoin(links.base_url, href)
             if link in self.links_done:
                 continue
