@@ -556,6 +556,8 @@ class WorkerCoordinator:
             if self._busy():
                 self.last_active = now
                 self.waiting_logged = False
+            else:
+                self._look_for_work()
             entry = {
                 "seen": now,
                 "active": self.last_active,
@@ -566,6 +568,15 @@ class WorkerCoordinator:
             self.server.hset(self.keys.workers, self.worker, json.dumps(entry))
         except Exception as error:  # Redis away for a moment: the next beat tries again
             logger.warning("Worker heartbeat failed: %s", error)
+
+    def _look_for_work(self) -> None:
+        """An idle worker asks the shared frontier again now: Scrapy's engine, with nothing of
+        its own to do, looks only every 5 s, and a busy worker takes what others enqueue in the
+        meantime, leaving this one out of the crawl."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None and slot.closing is None:
+            nextcall.schedule()
 
     def spider_opened(self, spider: Spider) -> None:
         # The scheduler registered this worker (join_job); from now on, heartbeats.

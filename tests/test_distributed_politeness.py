@@ -123,6 +123,8 @@ def newsarchive(*args: str, log: Path, env: dict[str, str] | None = None) -> sub
         stderr=log.open("w"),
         text=True,
         env=env,
+        # its own process group: a kill takes its extraction workers and fork server with it
+        start_new_session=True,
     )
 
 
@@ -318,7 +320,8 @@ def test_requests_of_a_killed_worker_go_to_another(redis_url, tmp_path):
 
         # Killed in the middle of the crawl, holding requests it took from the frontier.
         wait_for(victim_holds_requests, "the victim at work", crawls, logs)
-        victim.send_signal(signal.SIGKILL)
+        # as a machine going down: every process of the worker at once
+        os.killpg(victim.pid, signal.SIGKILL)
         victim.wait(timeout=30)
         held = [json.loads(lease)["worker"] for lease in client.hvals(job.leased)]
         assert victim_name in held
