@@ -337,17 +337,6 @@ def _byline_after_headline(page: Page) -> list[str]:
         if text and len(text) <= BYLINE_ELEMENT_MAX_CHARS and not page.in_excluded_region(element):
             return [text]
     return []
-    window = "\n".join(
-        text_window(following_texts(page.headline, page), BYLINE_AFTER_HEADLINE_CHARS)
-    )
-    match = _HEADLINE_BYLINE_RE.search(window)
-    if match and match.group(1)[:1].isupper():
-        return [match.group(1)]
-    for element in _BYLINE_ELEMENTS_AFTER(page.headline):
-        text = element_text(element)
-        if text and len(text) <= BYLINE_ELEMENT_MAX_CHARS and text in window:
-            return [] if page.in_excluded_region(element) else [text]
-    return []
 
 
 def _signature_author(text: str, profile: SiteProfile) -> str | None:
