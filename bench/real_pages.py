@@ -3,7 +3,7 @@
     python bench/real_pages.py                        # 2 000 pages, 3 runs
     python bench/real_pages.py --pages 500 --runs 1   # a check in a few minutes
     python bench/real_pages.py --json /tmp/real-pages.json
-    python bench/real_pages.py --set NEWSARCHIVE_LINKS_IN_WORKERS=True   # a crawl setting
+    python bench/real_pages.py --set NEWSARCHIVE_LINKS_IN_WORKERS=False  # a crawl setting
 
 Builds a site from the real article pages in ../shared/realdata/extraction (the 114 news pages
 of fundus-dev and the 300 pages of trafilatura's evaluation set, 40-500 KB each), cycled to
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a setting for the crawl (repeatable), e.g. NEWSARCHIVE_LINKS_IN_WORKERS=True",
+        help="a setting for the crawl (repeatable), e.g. NEWSARCHIVE_LINKS_IN_WORKERS=False",
     )
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
