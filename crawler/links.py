@@ -42,11 +42,10 @@ ABSOLUTE_HTTP = ("http://", "https://")
 @dataclass(frozen=True)
 class PageLinks:
     """A page's links resolved against its base URL (absolute, "mailto:…" and the like as
-    written), those inside menus, and the base URL."""
+    written), and those inside menus."""
 
     hrefs: tuple[str, ...]
     menu_hrefs: tuple[str, ...]
-    base_url: str
 
 
 def _resolved(hrefs: Iterable[str], base_url: str, cache: dict[str, str]) -> tuple[str, ...]:
@@ -70,7 +69,6 @@ def links_of_response(response: TextResponse) -> PageLinks:
     return PageLinks(
         hrefs=_resolved(response.css("a::attr(href)").getall(), base_url, cache),
         menu_hrefs=_resolved(response.xpath(MENU_LINKS).getall(), base_url, cache),
-        base_url=base_url,
     )
 
 
@@ -91,5 +89,4 @@ def links_of_tree(
     return PageLinks(
         hrefs=_resolved(_ALL_LINKS(tree), base_url, cache),
         menu_hrefs=_resolved(_MENU_LINKS(tree), base_url, cache),
-        base_url=base_url,
     )

@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
@@ -50,7 +50,7 @@ from crawler.extract import looks_like_listing_url
 from crawler.frontier import DEFAULT_TRAP_PATIENCE, ListingFrontier, TrapCutter
 from crawler.incremental import RevisitPlanner, fetch_state
 from crawler.items import FetchedPage, FetchRecord, NotModified
-from crawler.links import ABSOLUTE_HTTP, PageLinks, links_of_response
+from crawler.links import PageLinks, links_of_response
 from crawler.middlewares import OutOfScope
 from crawler.profiles import SiteProfile, load_profile, profile_for_url
 from crawler.redirects import RedirectMemory, slash_twin
@@ -550,13 +550,12 @@ class NewsSpider(Spider):
         # like a listing family, instead of each costing a request as an article candidate.
         in_menus = Counter(links.menu_hrefs)
         in_body = Counter(links.hrefs) - in_menus
-        for href in links.hrefs:
-            # resolved where the page was read (crawler/links.py); "mailto:…" stays as written
-            link = href if href.startswith(ABSOLUTE_HTTP) else urljoin(links.base_url, href)
+        # resolved where the page was read (crawler/links.py)
+        for link in links.hrefs:
             if link in self.links_done:
                 continue
             outcome = yield from self._follow(
-                link, from_page=True, hold=href not in in_body or not from_listing
+                link, from_page=True, hold=link not in in_body or not from_listing
             )
             if from_listing:
                 new_candidates += self._listed_first_here(link)
