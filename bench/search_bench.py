@@ -37,7 +37,6 @@ live, in a transaction that is rolled back (the archive is left as it was).
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import re
@@ -61,7 +60,7 @@ sys.path.insert(0, str(REPO))
 
 from archive import search as nl_search  # noqa: E402
 from archive.db import open_archive, save_articles  # noqa: E402
-from demosite import DemoSite  # noqa: E402
+from demosite import DemoSite, article_record  # noqa: E402
 
 BATCH = 2000
 INDEX_CHUNK = 20_000  # articles analyzed into the Dutch index per committed chunk
@@ -451,17 +450,7 @@ def _build_bulk(db: Any, path: Path, site: DemoSite, state: dict, quiet: bool) -
 
 
 def _record(site: DemoSite, index: int) -> dict[str, Any]:
-    truth = site.ground_truth(index)
-    paragraphs = str(truth["text"]).split("\n")
-    return {
-        **truth,
-        "url": SITE_URL + str(truth.pop("url_path")),
-        "authors": [truth["author"]],
-        "language": "nl",
-        "date_source": "json-ld",
-        "word_count": len(str(truth["text"]).split()),
-        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
-    }
+    return {**article_record(site, index, SITE_URL), "date_source": "json-ld"}
 
 
 def crawl_save_cost(path: Path, articles: int = SAVE_PROBE, repeats: int = 3) -> dict[str, float]:

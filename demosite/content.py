@@ -8,10 +8,12 @@ use the model, and the model knows nothing of either.
 
 from __future__ import annotations
 
+import html
+
 from demosite.model import THEMES, DemoArticle, SiteModel
 from demosite.pages import RequestHeaders, Response, render_request
 
-__all__ = ["THEMES", "DemoArticle", "DemoSite"]
+__all__ = ["THEMES", "DemoArticle", "DemoSite", "article_record"]
 
 
 class DemoSite(SiteModel):
@@ -22,3 +24,20 @@ class DemoSite(SiteModel):
     ) -> Response:
         """Answer a GET request for a path (with query string) as the WordPress site would."""
         return render_request(self, path, host, request_headers)
+
+
+def article_record(
+    site: DemoSite, index: int, base: str = "https://www.antwerpspersbureau.be"
+) -> dict[str, object]:
+    """An article record as extraction gives it, from the site's ground truth, its URL on base:
+    for loading archives without crawling (tests, benchmarks)."""
+    truth = site.ground_truth(index)
+    text = str(truth["text"])
+    return {
+        **truth,
+        "url": base + str(truth.pop("url_path")),
+        "authors": [truth["author"]],
+        "language": "nl",
+        "word_count": len(text.split()),
+        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n")),
+    }

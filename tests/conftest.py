@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import socket
@@ -24,7 +23,7 @@ from sqlite_utils import Database
 import crawler.settings as project_settings
 from archive.db import migrate
 from crawler.spiders.news import NewsSpider
-from demosite import DemoSite, serve_demo_site
+from demosite import DemoSite, article_record, serve_demo_site
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -179,20 +178,8 @@ def make_server() -> Iterator[Callable[[dict[str, Route]], TestServer]]:
         server.server_close()
 
 
-def demo_record(
-    site: DemoSite, index: int, base: str = "https://www.antwerpspersbureau.be"
-) -> dict:
-    """An article record as extraction would give it, from the demo site's ground truth."""
-    truth = site.ground_truth(index)
-    paragraphs = str(truth["text"]).split("\n")
-    return {
-        **truth,
-        "url": base + str(truth.pop("url_path")),
-        "authors": [truth["author"]],
-        "language": "nl",
-        "word_count": len(str(truth["text"]).split()),
-        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
-    }
+# An article record as extraction would give it, from the demo site's ground truth.
+demo_record = article_record
 
 
 def news_spider(tmp_path: Path, start_url: str, **settings: object) -> NewsSpider:

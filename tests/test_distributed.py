@@ -7,7 +7,6 @@ its own temp dir), the demo site over HTTP on 127.0.0.1, `newsarchive crawl --re
 
 from __future__ import annotations
 
-import html
 import json
 import signal
 import socket
@@ -31,7 +30,7 @@ from sqlite_utils import Database
 from archive.ingest import ItemQueueKeys, encode_item, redact_url
 from archive.warcs import iter_captures
 from crawler.distributed import JobKeys, JsonRequestSerializer
-from demosite import DemoSite, serve_demo_site
+from demosite import DemoSite, article_record, serve_demo_site
 from tests.conftest import DEMO_PROFILE, REPO, free_port, run_newsarchive
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
@@ -104,19 +103,9 @@ def newsarchive_process(*args: str, stderr_path: Path) -> subprocess.Popen:
 
 def demo_record(site: DemoSite, index: int, base: str) -> dict:
     """An extracted article record as a worker would queue it, from the demo's ground truth."""
-    truth = site.ground_truth(index)
-    text = str(truth["text"])
-    url = base + str(truth.pop("url_path"))
-    return {
-        **truth,
-        "url": url,
-        "authors": [truth["author"]],
-        "language": "nl",
-        "date_source": "json-ld",
-        "word_count": len(text.split()),
-        "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n")),
-        "fetch": {"url": url, "status": 200, "etag": None, "last_modified": None},
-    }
+    record = article_record(site, index, base)
+    fetch = {"url": record["url"], "status": 200, "etag": None, "last_modified": None}
+    return {**record, "date_source": "json-ld", "fetch": fetch}
 
 
 def queue_demo_articles(client: redis.Redis, count: int) -> set[str]:
