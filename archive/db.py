@@ -280,9 +280,20 @@ def m014_search_nl_prefix_indexes(db: Database) -> None:
     """Prefix indexes in the Dutch search index, so that short prefixes (`ge*`) stay fast.
 
     Refilled from the index's own analyzed text: about a minute per 1 000 000 articles
-    (docs/search-scale.md). New archives get them from m004.
+    (docs/search-scale.md). New archives get them from m004. An index older than m015 is
+    brought to the current definition here at once, and m015 finds nothing left to do.
     """
-    search.add_prefix_indexes(db.conn)
+    search.upgrade_search_index(db.conn)
+
+
+@migrations()
+def m015_search_nl_filter_tokens(db: Database) -> None:
+    """Exact filter tokens in the Dutch search index, so that filters are index terms.
+
+    A search with a place, category, author or dates is then answered by the index alone
+    (docs/search-scale.md); filled from the articles without analysing their text again.
+    """
+    search.upgrade_search_index(db.conn)
 
 
 class ArchiveError(Exception):

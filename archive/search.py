@@ -20,6 +20,7 @@ Query syntax: words (all must match), `"a phrase"`, `prefix*`, `*part` (compound
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import logging
@@ -29,6 +30,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import Stemmer
@@ -39,15 +41,17 @@ logger = logging.getLogger(__name__)
 # version 3, and the index must be stemmed the way queries are.
 STEMMER_ALGORITHM = "dutch_porter"
 # Stored in the database; a different value makes the next sync rebuild the whole index.
-ANALYZER_VERSION = f"{STEMMER_ALGORITHM}:1"
+# 2: the exact filter tokens of the `filters` column.
+ANALYZER_VERSION = f"{STEMMER_ALGORITHM}:2"
 
 SEARCH_TABLE = "articles_nl"
 PENDING_TABLE = "articles_nl_pending"
 WORDS_TABLE = "articles_nl_words"
 STATE_TABLE = "articles_nl_state"
-SEARCH_COLUMNS = ("title", "description", "text", "author", "keywords")
+SEARCH_COLUMNS = ("title", "description", "text", "author", "keywords", "filters")
 # bm25 weights in SEARCH_COLUMNS order: a word in the title counts ten times one in the body.
-BM25_WEIGHTS = (10.0, 3.0, 1.0, 2.0, 2.0)
+# The filter tokens weigh nothing: a filter selects, it never changes the order.
+BM25_WEIGHTS = (10.0, 3.0, 1.0, 2.0, 2.0, 0.0)
 
 # Words shorter than this are not kept in the vocabulary for part search.
 MIN_VOCABULARY_WORD = 4
@@ -428,7 +432,13 @@ def create_search_index(conn: sqlite3.Connection) -> None:
         f"CREATE TABLE IF NOT EXISTS {WORDS_TABLE}_seen (word TEXT PRIMARY KEY) WITHOUT ROWID"
     )
     conn.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
-    watched = "title, text, description, author, place, categories, tags"
+    _create_triggers(conn)
+    rebuild_search_index(conn)
+
+
+def _create_triggers(conn: sqlite3.Connection) -> None:
+    """Queue an article for analysis whenever a value its index entry is made from changes."""
+    watched = ", ".join(INDEXED_FIELDS)
     triggers = {
         "ai": f"""AFTER INSERT ON articles BEGIN
             INSERT OR IGNORE INTO {PENDING_TABLE}(id) VALUES (new.id);
@@ -443,8 +453,8 @@ def create_search_index(conn: sqlite3.Connection) -> None:
         END""",
     }
     for suffix, body in triggers.items():
-        conn.execute(f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_{suffix} {body}")
-    rebuild_search_index(conn)
+        conn.execute(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_{suffix}")
+        conn.execute(f"CREATE TRIGGER {SEARCH_TABLE}_{suffix} {body}")
 
 
 # Prefix indexes of 2 and 3 letters: without them a short prefix (`ge*`) merges the postings
@@ -454,9 +464,11 @@ PREFIX_LENGTHS = (2, 3)
 
 def _index_definition() -> str:
     prefixes = " ".join(str(length) for length in PREFIX_LENGTHS)
+    # `_` is a token character only for the filter tokens: analyzed words never hold one
+    # (`words` splits on it), so no search word can match a filter token.
     return (
         f"fts5({', '.join(SEARCH_COLUMNS)}, "
-        f"tokenize='unicode61 remove_diacritics 0', prefix='{prefixes}')"
+        f"""tokenize="unicode61 remove_diacritics 0 tokenchars '_'", prefix='{prefixes}')"""
     )
 
 
@@ -465,24 +477,31 @@ def _set_rank(conn: sqlite3.Connection, table: str) -> None:
     conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', 'bm25({weights})')")
 
 
-def add_prefix_indexes(conn: sqlite3.Connection) -> bool:
-    """Give an index made without prefix indexes its prefix indexes; True if it did.
+def upgrade_search_index(conn: sqlite3.Connection) -> bool:
+    """Bring an index made by an earlier definition to the current one; True if it did.
 
-    FTS5 cannot add them to an existing table: a new one is filled from the index's own
-    analyzed text (no analysis again) and takes its place. About a minute per 1 000 000
-    articles, in the caller's transaction.
+    FTS5 cannot change a table's columns, tokenizer or prefix indexes: a new table is filled
+    from the index's own analyzed text (no analysis again), the filter tokens are made from
+    the articles, and it takes the old one's place, merged into one segment. A few minutes
+    per 1 000 000 articles, in the caller's transaction (docs/search-scale.md).
     """
     row = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [SEARCH_TABLE]
     ).fetchone()
-    if row is None or "prefix=" in row[0]:
+    if row is None or row[0].endswith(_index_definition()):
         return False
-    columns = ", ".join(SEARCH_COLUMNS)
-    new_table = f"{SEARCH_TABLE}_with_prefixes"
+    old_columns = {column[1] for column in conn.execute(f"PRAGMA table_info({SEARCH_TABLE})")}
+    copied = [column for column in SEARCH_COLUMNS if column in old_columns and column != "filters"]
+    new_table = f"{SEARCH_TABLE}_upgraded"
     conn.execute(f"DROP TABLE IF EXISTS {new_table}")
     conn.execute(f"CREATE VIRTUAL TABLE {new_table} USING {_index_definition()}")
+    conn.create_function("nl_filter_tokens", len(FILTERED_FIELDS), filter_tokens)
+    fields = ", ".join(f"a.{name}" for name in FILTERED_FIELDS)
     conn.execute(
-        f"INSERT INTO {new_table}(rowid, {columns}) SELECT rowid, {columns} FROM {SEARCH_TABLE}"
+        f"INSERT INTO {new_table}(rowid, {', '.join(copied)}, filters) "
+        f"SELECT old.rowid, {', '.join(f'old.{column}' for column in copied)}, "
+        f"nl_filter_tokens({fields}) "
+        f"FROM {SEARCH_TABLE} AS old JOIN articles AS a ON a.id = old.rowid"
     )
     conn.execute(f"DROP TABLE {SEARCH_TABLE}")
     # The triggers on `articles` name the index; the legacy rename does not check them while
@@ -493,7 +512,18 @@ def add_prefix_indexes(conn: sqlite3.Connection) -> bool:
     finally:
         conn.execute("PRAGMA legacy_alter_table = OFF")
     _set_rank(conn, SEARCH_TABLE)
+    # One segment, as a bulk load leaves it: a refill leaves dozens, and every query reads each.
+    conn.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')")
+    _create_triggers(conn)  # they watch every field the index is made from
+    if _stored_analyzer(conn) in _SAME_TEXT_ANALYSIS:
+        conn.execute(
+            f"UPDATE {STATE_TABLE} SET value = ? WHERE key = 'analyzer'", [ANALYZER_VERSION]
+        )
     return True
+
+
+# Analyzer versions whose analyzed text is this one's: an upgrade copies it as it is.
+_SAME_TEXT_ANALYSIS = {f"{STEMMER_ALGORITHM}:1", ANALYZER_VERSION}
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> int:
@@ -540,8 +570,7 @@ def sync_search_index(
             return done
         placeholders = ", ".join("?" * len(ids))
         rows = conn.execute(
-            "SELECT id, title, description, text, author, place, categories, tags "
-            f"FROM articles WHERE id IN ({placeholders})",
+            f"SELECT id, {', '.join(INDEXED_FIELDS)} FROM articles WHERE id IN ({placeholders})",
             ids,
         ).fetchall()
         vocabulary: dict[str, str] = {}
@@ -553,7 +582,7 @@ def sync_search_index(
         conn.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({placeholders})", ids)
         columns = ", ".join(SEARCH_COLUMNS)
         conn.executemany(
-            f"INSERT INTO {SEARCH_TABLE}(rowid, {columns}) VALUES (?, ?, ?, ?, ?, ?)", entries
+            f"INSERT INTO {SEARCH_TABLE}(rowid, {columns}) VALUES (?, {_COLUMN_MARKS})", entries
         )
         _add_words(conn, vocabulary)
         conn.execute(f"DELETE FROM {PENDING_TABLE} WHERE id IN ({placeholders})", ids)
@@ -561,8 +590,20 @@ def sync_search_index(
     return done
 
 
+_COLUMN_MARKS = ", ".join("?" * len(SEARCH_COLUMNS))
+
 # The articles columns the index is made from, in `analyze_row`'s argument order.
-INDEXED_FIELDS = ("title", "description", "text", "author", "place", "categories", "tags")
+INDEXED_FIELDS = (
+    "title",
+    "description",
+    "text",
+    "author",
+    "place",
+    "categories",
+    "tags",
+    "published",
+    "authors",
+)
 
 
 def analyze_row(
@@ -573,11 +614,13 @@ def analyze_row(
     place: str | None,
     categories: str | None,
     tags: str | None,
+    published: str | None = None,
+    authors: str | None = None,
 ) -> tuple[list[str], list[str]]:
     """An article row's index columns (SEARCH_COLUMNS order) and its vocabulary words.
 
-    The index's one analysis, for `sync_search_index` and `index_entry` alike; categories and
-    tags as stored (JSON lists). Each text is split into words once, for both.
+    The index's one analysis, for `sync_search_index` and `index_entry` alike; categories,
+    tags and authors as stored (JSON lists). Each text is split into words once, for both.
     """
     values = [title, description, text, author, _keywords(place, categories, tags)]
     columns = []
@@ -589,7 +632,60 @@ def analyze_row(
         for word in tokens:
             if len(word) >= MIN_VOCABULARY_WORD and not word.isdigit():
                 vocabulary[word] = None
+    columns.append(filter_tokens(published, place, categories, author, authors))
     return columns, list(vocabulary)
+
+
+# ---------------------------------------------------------------------------- filter tokens
+
+# The articles columns the filter tokens are made from, in `filter_tokens`' argument order.
+FILTERED_FIELDS = ("published", "place", "categories", "author", "authors")
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def filter_tokens(
+    published: str | None,
+    place: str | None,
+    categories: str | None,
+    author: str | None,
+    authors: str | None,
+) -> str:
+    """The exact filter tokens of an article, for the index's `filters` column.
+
+    A filter (place, category, author, dates) is then a term of the MATCH expression, and a
+    search with filters is answered by the index alone. A token names what `SearchFilters.sql`
+    tests: the day, month and year of `published`; a digest of the exact place, of each
+    category, and of the author and each of `authors`. Every token starts with `_`, which no
+    analyzed word holds.
+    """
+    tokens = []
+    day = _DAY.match(published or "")
+    if day:
+        year, month, day_of_month = day.groups()
+        tokens += [f"_y{year}", f"_m{year}{month}", f"_d{year}{month}{day_of_month}"]
+    if place:
+        tokens.append(_value_token("p", place))
+    tokens += [_value_token("c", category) for category in _json_strings(categories)]
+    names = [author, *_json_strings(authors)]
+    tokens += [_value_token("a", name) for name in names if name]
+    return " ".join(dict.fromkeys(tokens))
+
+
+def _value_token(kind: str, value: str) -> str:
+    """A token for one exact value: case, spaces and accents all count, as in SQL's `=`."""
+    digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8)
+    return f"_{kind}{digest.hexdigest()}"
+
+
+def _json_strings(encoded: str | None) -> list[str]:
+    """The strings of a stored JSON list, as `json_each` gives them (a lone string: itself)."""
+    try:
+        values = json.loads(encoded or "[]")
+    except json.JSONDecodeError:
+        return []
+    if isinstance(values, str):
+        return [values]
+    return [value for value in values if isinstance(value, str)] if isinstance(values, list) else []
 
 
 def index_entry(row: dict[str, Any]) -> dict[str, Any]:
@@ -641,7 +737,7 @@ def index_analyzed(conn: sqlite3.Connection, entries: dict[int, Any]) -> int:
         conn.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({placeholders})", matched)
         columns = ", ".join(SEARCH_COLUMNS)
         conn.executemany(
-            f"INSERT INTO {SEARCH_TABLE}(rowid, {columns}) VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {SEARCH_TABLE}(rowid, {columns}) VALUES (?, {_COLUMN_MARKS})",
             [(id_, *usable[id_]["columns"]) for id_ in matched],
         )
         _add_words(conn, vocabulary)
@@ -651,8 +747,6 @@ def index_analyzed(conn: sqlite3.Connection, entries: dict[int, Any]) -> int:
 
 
 def _source_digest(values: Sequence[Any]) -> str:
-    import hashlib  # here: only this part of the module needs it
-
     digest = hashlib.blake2b(digest_size=16)
     for value in values:
         encoded = ("" if value is None else str(value)).encode("utf-8", "surrogatepass")
@@ -780,20 +874,79 @@ class SearchFilters:
             params["author"] = self.author
         return clauses, params
 
-    def narrow(self, match: str) -> str:
-        """The MATCH expression narrowed inside the index by the place and category filters.
+    def __post_init__(self) -> None:
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            try:
+                if value and date.fromisoformat(value).isoformat() != value:
+                    raise ValueError(value)
+            except ValueError:
+                raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
 
-        The index's `keywords` column holds every article's place, categories and tags, so
-        the narrowed expression matches a superset of what the filters keep (a tag may
-        name the place): their SQL still decides, but over the few index matches that can
-        pass, not over every match of a common word.
+    def narrow(self, conn: sqlite3.Connection, match: str) -> str:
+        """The MATCH expression with every filter as a term of the index's `filters` column.
+
+        The tokens name exactly what `sql` tests (`filter_tokens`), so the index alone answers
+        a search with filters: no article is read to filter, however common the words.
         """
-        narrowed = [f"({match})"]
-        for value in (self.place, self.category):
-            terms = analyze(value)
-            if terms:
-                narrowed.append(f"keywords : {_quote(' '.join(terms))}")
-        return " AND ".join(narrowed)
+        terms = [f"({match})"]
+        if self.place:
+            terms.append(_filter_term([_value_token("p", self.place)]))
+        if self.category:
+            terms.append(_filter_term([_value_token("c", self.category)]))
+        if self.author:
+            terms.append(_filter_term([_value_token("a", self.author)]))
+        if self.date_from or self.date_to:
+            terms.append(_filter_term(_date_tokens(conn, self.date_from, self.date_to)))
+        return " AND ".join(terms)
+
+
+def _filter_term(tokens: list[str]) -> str:
+    # No token at all: a term that matches nothing ("_" alone is never indexed).
+    return f"filters : ({' OR '.join(_quote(token) for token in tokens or ['_'])})"
+
+
+def _date_tokens(conn: sqlite3.Connection, date_from: str, date_to: str) -> list[str]:
+    """The fewest day, month and year tokens that cover the days from `date_from` to `date_to`.
+
+    An open end stops at the archive's first or last publication day (two index steps).
+    """
+    first = date.fromisoformat(date_from) if date_from else _archive_day(conn, "min")
+    last = date.fromisoformat(date_to) if date_to else _archive_day(conn, "max")
+    tokens: list[str] = []
+    day = first
+    while first and last and day <= last:
+        year_end, month_end = date(day.year, 12, 31), _month_end(day)
+        if (day.month, day.day) == (1, 1) and year_end <= last:
+            tokens.append(f"_y{day.year}")
+            day = year_end
+        elif day.day == 1 and month_end <= last:
+            tokens.append(f"_m{day:%Y%m}")
+            day = month_end
+        else:
+            tokens.append(f"_d{day:%Y%m%d}")
+        if day == date.max:
+            break
+        day += timedelta(days=1)
+    return tokens
+
+
+def _month_end(day: date) -> date:
+    if day.month == 12:
+        return date(day.year, 12, 31)
+    return date(day.year, day.month + 1, 1) - timedelta(days=1)
+
+
+def _archive_day(conn: sqlite3.Connection, which: str) -> date | None:
+    """The first (`min`) or last (`max`) publication day in the archive, if any."""
+    row = conn.execute(
+        f"SELECT {which}(published) FROM articles WHERE published >= '0001-01-01'"
+    ).fetchone()
+    day = _DAY.match(row[0] or "")
+    try:
+        return date(*map(int, day.groups())) if day else None
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -845,14 +998,14 @@ def search(
     parsed = parse_query(query)
     sort = sort if sort in SORTS else "relevance"
     page = max(1, page)
-    clauses, params = filters.sql()
     offset = (page - 1) * page_size
-    params.update(limit=str(page_size), offset=str(offset))
     order_by_date = "a.published ASC" if sort == "oldest" else "a.published DESC"
     if parsed.empty and parsed.text:
         # Only stop words or operators: nothing to look for (see `parsed.ignored`).
         return SearchResults(parsed, [], 0, page, page_size, sort)
     if parsed.empty:
+        clauses, params = filters.sql()
+        params.update(limit=str(page_size), offset=str(offset))
         where = " AND ".join(clauses) or "1"
         total = conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
         ids = _ids(
@@ -864,52 +1017,27 @@ def search(
         return _results(
             conn, parsed, ids, total, page, page_size, "oldest" if sort == "oldest" else "newest"
         )
-    match = parsed.to_fts(functools.partial(expand_part, conn))
-    params["match"] = match
-    params["narrowed"] = filters.narrow(match) if clauses else match
+    # The filters are terms of the index (`SearchFilters.narrow`): the index alone selects.
+    matches = filters.narrow(conn, parsed.to_fts(functools.partial(expand_part, conn)))
+    params = {"match": matches, "limit": str(page_size), "offset": str(offset)}
     capped = False
-    candidates = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :narrowed"
+    candidates = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match"
     if candidate_cap:
         candidates += " ORDER BY rowid DESC LIMIT :cap"
         params["cap"] = str(candidate_cap)
-        # Whether the cap left matches out; with filters, `total` alone cannot tell.
+        # Whether the cap left matches out.
         capped = (
             conn.execute(
                 f"SELECT count(*) FROM (SELECT rowid FROM {SEARCH_TABLE} "
-                f"WHERE {SEARCH_TABLE} MATCH :narrowed LIMIT :cap)",
+                f"WHERE {SEARCH_TABLE} MATCH :match LIMIT :cap)",
                 params,
             ).fetchone()[0]
             >= candidate_cap
         )
-    if clauses:
-        # The matches that pass the filters. CROSS JOIN keeps the full-text index outermost:
-        # SQLite would otherwise probe it once per article.
-        passing = (
-            f"SELECT m.rowid FROM ({candidates}) m CROSS JOIN articles a ON a.id = m.rowid "
-            f"WHERE {' AND '.join(clauses)}"
-        )
-    else:
-        passing = candidates
+    total = conn.execute(f"SELECT count(*) FROM ({candidates})", params).fetchone()[0]
     ranked = None
-    if sort == "relevance" and clauses:
-        # One pass over the matches gives the count and the articles to rank.
-        passing_ids = _ids(conn, passing, params)
-        total = len(passing_ids)
-        if total > rank_window:
-            capped, ranked = True, rank_window
-            passing_ids = sorted(passing_ids)[-rank_window:]
-        # bm25() in the outer query scores only the passing rows, with the words alone (the
-        # keyword terms of the narrowing would change the order); `+rowid`: a test against
-        # the passing rows, not one index seek per row.
-        params["passing"] = json.dumps(passing_ids)
-        scored = (
-            f"SELECT rowid, bm25({SEARCH_TABLE}, {_BM25_ARGUMENTS}) AS score "
-            f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match "
-            "AND +rowid IN (SELECT value FROM json_each(:passing))"
-        )
-        sql = f"SELECT rowid FROM ({scored}) ORDER BY score, rowid LIMIT :limit OFFSET :offset"
-    elif sort == "relevance":
-        total = conn.execute(f"SELECT count(*) FROM ({passing})", params).fetchone()[0]
+    if sort == "relevance":
+        # The filter terms weigh nothing in `rank` (BM25_WEIGHTS): the words alone order.
         scored = (
             f"SELECT rowid, rank AS score FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match"
         )
@@ -923,9 +1051,8 @@ def search(
             params["bound"] = str(min(bounds))
         sql = f"SELECT rowid FROM ({scored}) ORDER BY score, rowid LIMIT :limit OFFSET :offset"
     else:
-        total = conn.execute(f"SELECT count(*) FROM ({passing})", params).fetchone()[0]
-        in_matches = f"a.id IN ({passing})"
-        if not clauses and not candidate_cap and _walk_dates(conn, total, offset + page_size):
+        in_matches = f"a.id IN ({candidates})"
+        if not candidate_cap and _walk_dates(conn, total, offset + page_size):
             # Many matches: walk the `published` index and test each article against the
             # matches (`+a.id`: no lookup by id) until the page is full, instead of looking
             # up every match and sorting them all.
@@ -936,9 +1063,6 @@ def search(
         )
     ids = _ids(conn, sql, params)
     return _results(conn, parsed, ids, total, page, page_size, sort, capped, ranked)
-
-
-_BM25_ARGUMENTS = ", ".join(str(weight) for weight in BM25_WEIGHTS)
 
 
 def _results(
@@ -1008,20 +1132,23 @@ def counts_by_month(
 ) -> list[tuple[str, int]]:
     """Articles per month (YYYY-MM, count), oldest first, for a search and/or filters."""
     parsed = parse_query(query)
-    clauses, params = filters.sql()
     # `month` is NULL exactly when `published` is: its index alone answers (no article read).
     where_clauses = ["a.month IS NOT NULL"]
-    if not parsed.empty:
-        match = parsed.to_fts(functools.partial(expand_part, conn))
-        params["match"] = filters.narrow(match) if clauses else match
+    if parsed.empty:
+        clauses, params = filters.sql()
+    else:
+        # The filters are terms of the index, as in `search`.
+        clauses = []
+        params = {
+            "match": filters.narrow(conn, parsed.to_fts(functools.partial(expand_part, conn)))
+        }
         matches = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match"
         in_matches = f"a.id IN ({matches})"
-        if not clauses:
-            count = conn.execute(f"SELECT count(*) FROM ({matches})", params).fetchone()[0]
-            if count * LOOKUP_COST > _article_count(conn):
-                # A large share of the archive: scan the month index and test each entry
-                # against the matches (`+a.id`: no lookup by id) instead of reading every match.
-                in_matches = "+" + in_matches
+        count = conn.execute(f"SELECT count(*) FROM ({matches})", params).fetchone()[0]
+        if count * LOOKUP_COST > _article_count(conn):
+            # A large share of the archive: scan the month index and test each entry against
+            # the matches (`+a.id`: no lookup by id) instead of reading every match.
+            in_matches = "+" + in_matches
         where_clauses.append(in_matches)
     where = " AND ".join([*where_clauses, *clauses])
     sql = f"SELECT a.month, count(*) FROM articles a WHERE {where} GROUP BY a.month ORDER BY 1"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from datetime import date, timedelta
 
 import pytest
 from sqlite_utils import Database
@@ -293,18 +294,33 @@ def test_best_match_ranks_the_newest_matches_of_a_window(db):
     assert oldest.rows[0]["id"] == 1
 
 
+NO_SUCH_PLACE = SearchFilters(place="lier")
+BACKWARDS = SearchFilters(date_from="2024-01-01", date_to="2023-01-01")
+MATCH_NOTHING = {NO_SUCH_PLACE, BACKWARDS}
+
+
 @pytest.mark.parametrize(
     "filters",
     [
         SearchFilters(place="Lier"),
         SearchFilters(place="De Pinte"),  # a stop word in the name
         SearchFilters(place="Sint-Katelijne-Waver"),
-        SearchFilters(place="De"),  # nothing left to narrow by: the SQL alone filters
+        SearchFilters(place="De"),  # only a stop word: nothing to analyze, exact all the same
+        NO_SUCH_PLACE,  # the exact value: case counts, as in SQL
         SearchFilters(category="Kempen"),
         SearchFilters(place="Lier", category="Kempen"),
+        SearchFilters(author="Ria Verbeeck"),  # in `authors` only, beside a joint byline
+        SearchFilters(author="Edwin Mariën"),
+        SearchFilters(date_from="2023-01-01", date_to="2023-12-31"),  # one whole year
+        SearchFilters(date_from="2022-11-15", date_to="2024-02-10"),  # days, months, a year
+        SearchFilters(date_from="2023-06-30"),  # open to the last day
+        SearchFilters(date_to="2023-03-01"),  # open from the first day
+        SearchFilters(date_from="2023-04-20", date_to="2023-04-20"),  # one day
+        BACKWARDS,
+        SearchFilters(date_from="2023-02-01", place="Boom", author="Edwin Mariën"),
     ],
 )
-def test_filters_narrowed_in_the_index_keep_exactly_what_the_filters_keep(db, filters):
+def test_filters_as_index_terms_keep_exactly_what_the_filters_keep(db, filters):
     places = ["Lier", "De Pinte", "Sint-Katelijne-Waver", "De", "Boom"]
     save_articles(
         db,
@@ -316,8 +332,12 @@ def test_filters_narrowed_in_the_index_keep_exactly_what_the_filters_keep(db, fi
                 # tags and other categories naming a place: the index narrows to a superset
                 categories=["Kempen"] if n % 2 else ["Lier"],
                 tags=[places[(n + 1) % 5]],
+                # every 19 days from 12 October 2022, up to March 2025
+                published=f"{date(2022, 10, 12) + timedelta(days=19 * n)}T23:30:00+01:00",
+                author="Edwin Mariën en Ria Verbeeck" if n % 4 == 0 else "Edwin Mariën",
+                authors=["Edwin Mariën", "Ria Verbeeck"] if n % 4 == 0 else ["Edwin Mariën"],
             )
-            for n in range(1, 41)
+            for n in range(1, 49)
         ],
     )
     clauses, params = filters.sql()
@@ -329,7 +349,8 @@ def test_filters_narrowed_in_the_index_keep_exactly_what_the_filters_keep(db, fi
     }
     unfiltered = [row["id"] for row in search.search(db.conn, "kermis", page_size=100).rows]
     filtered = search.search(db.conn, "kermis", filters, page_size=100)
-    assert filtered.total == len(expected_ids) > 0
+    assert filtered.total == len(expected_ids)
+    assert (filtered.total == 0) == (filters in MATCH_NOTHING)
     # The same articles in the same order as ranking everything and filtering afterwards.
     assert [row["id"] for row in filtered.rows] == [i for i in unfiltered if i in expected_ids]
     newest = search.search(db.conn, "kermis", filters, sort="newest", page_size=100)
@@ -526,3 +547,58 @@ def test_json_pagination_follows_next_url(datasette):
     assert "page=2" in first["next_url"]
     second = get_json(datasette, first["next_url"])
     assert not {row["id"] for row in first["rows"]} & {row["id"] for row in second["rows"]}
+
+
+@pytest.mark.parametrize("query", ["y2024", "_y2024", "y2*", "m202406", "d20240620", "_p*"])
+def test_no_search_word_matches_a_filter_token(db, query):
+    save_articles(db, [record(1, text="Kermis in juni.")])
+    assert "_y2024" in db.execute("SELECT filters FROM articles_nl").fetchone()[0]
+    assert ids(db, query) == []
+
+
+def test_filter_tokens_follow_a_changed_date_and_author(db):
+    save_articles(db, [record(1, text="Kermis.")])
+    db.execute(
+        "UPDATE articles SET published = '2021-03-04T10:00:00+01:00', authors = ? WHERE id = 1",
+        ['["Ria Verbeeck"]'],
+    )
+    search.sync_search_index(db.conn)
+    march_2021 = SearchFilters(date_from="2021-03-01", date_to="2021-03-31")
+    assert ids(db, "kermis", filters=march_2021) == [1]
+    assert ids(db, "kermis", filters=SearchFilters(author="Ria Verbeeck")) == [1]
+    assert ids(db, "kermis", filters=SearchFilters(date_from="2024-01-01")) == []
+
+
+@pytest.mark.parametrize("value", ["2024-6-1", "1 juni 2024", "2024-06-31", "2024-06-01T10:00"])
+def test_a_filter_date_must_be_a_calendar_date(value):
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        SearchFilters(date_from=value)
+
+
+def test_an_index_of_an_earlier_definition_is_upgraded_without_analysing_again(db):
+    save_articles(
+        db, [record(n, text="Kermis.", place="Lier" if n % 2 else "Boom") for n in (1, 2)]
+    )
+    # The index as m004/m014 made it: five columns, no filter tokens, analyzer version 1.
+    columns = "title, description, text, author, keywords"
+    db.execute("DROP TABLE articles_nl")
+    db.execute(
+        f"CREATE VIRTUAL TABLE articles_nl USING fts5({columns}, "
+        "tokenize='unicode61 remove_diacritics 0', prefix='2 3')"
+    )
+    # Analyzed text the analyzer would not make: the upgrade copies it as it is.
+    db.execute(
+        f"INSERT INTO articles_nl(rowid, {columns}) VALUES "
+        "(1, 'titel', '', 'kermis oud', '', 'lier'), (2, 'titel', '', 'kermis oud', '', 'boom')"
+    )
+    db.execute("UPDATE articles_nl_state SET value = 'dutch_porter:1' WHERE key = 'analyzer'")
+    migrate(db)  # nothing left to migrate: the upgrade itself is called
+    assert ids(db, "oud") == [1, 2]
+    assert search.upgrade_search_index(db.conn)
+    assert not search.upgrade_search_index(db.conn)  # done once
+    assert ids(db, "oud", filters=SearchFilters(place="Lier")) == [1]
+    assert search.sync_search_index(db.conn) == 0  # the analyzer's version was brought along
+    assert ids(db, "oud") == [1, 2]
+    db.execute("UPDATE articles SET place = 'Boom' WHERE id = 1")  # the triggers are back
+    search.sync_search_index(db.conn)
+    assert sorted(ids(db, "kermis", filters=SearchFilters(place="Boom"))) == [1, 2]
