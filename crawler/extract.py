@@ -44,6 +44,7 @@ from crawler.extraction.body import (
     payload_source,
     place_captions,
     remove_boilerplate,
+    remove_clip_teasers,
     remove_leading_title,
     remove_related_link_lines,
     remove_trailing_related,
@@ -101,7 +102,7 @@ __all__ = [
     "url_slug_text",
 ]
 
-EXTRACTOR_VERSION = f"newsarchive-extract/1.5 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/1.6 trafilatura/{trafilatura.__version__}"
 
 
 RECORD_FIELDS = (
@@ -210,6 +211,7 @@ def extract_from_page(page: Page, evidence: Mapping[str, str] | None = None) -> 
         raise NotAnArticle("no main text")
     restore_captions(content)
     place_captions(content, page.captions)
+    remove_clip_teasers(content, page.clip_teasers)
     remove_boilerplate(content, profile.boilerplate_phrases)
     remove_leading_title(content, title)
     remove_trailing_related(content)

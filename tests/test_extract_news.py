@@ -322,6 +322,31 @@ def test_related_link_lines_are_not_text() -> None:
     assert text.rstrip().endswith("whether Monday's classes go ahead as planned.")
 
 
+@pytest.mark.parametrize("page", ["split-article-body.html", "split-article-body-itemprop.html"])
+def test_article_text_split_around_an_advertisement_is_read_whole(page: str) -> None:
+    """Two blocks of the same kind (class "article-body", itemprop="articleBody") holding one
+    article's text around an advertisement are both read; the next story's block, after its
+    own heading, is not."""
+    text = extract(page)["text"]
+    assert text.startswith("The island ferry will run again")
+    assert "Fares stay unchanged until the end of the year." in text
+    assert text.rstrip().endswith("open through the winter months.")
+    assert "Advertisement" not in text
+    assert "cottage" not in text
+
+
+def test_video_teaser_captions_are_not_text() -> None:
+    """The caption and the clip's length under an embedded video ("12.03.2025 | 2:45 min") go;
+    a sentence naming a time of day stays."""
+    text = extract("video-teaser-captions.html")["text"]
+    assert "Sandsäcke, während das Wasser" not in text
+    assert "2:45 min" not in text
+    assert "Wie sich die Anwohner" not in text
+    assert "4:05 min" not in text
+    assert "Auch flussabwärts in Meißen" in text
+    assert text.rstrip().endswith("um 2:45 Uhr in der Nacht am höchsten Punkt.")
+
+
 def test_a_metadata_author_shown_as_the_byline_stays_though_also_credited_as_editor() -> None:
     """The same page with the metadata's author printed under the headline too (who wrote the
     piece and edited it): a name shown as a line of its own is a byline, not only a credit."""

@@ -32,6 +32,7 @@ from crawler.extraction.common import (
     url_path,
 )
 from crawler.extraction.page import (
+    NON_TEXT_TAGS,
     RELATED_HEADING_RE,
     Caption,
     Page,
@@ -39,6 +40,7 @@ from crawler.extraction.page import (
     drop_furniture,
     following_texts,
     preceding_texts,
+    texts,
 )
 from crawler.profiles import SiteProfile
 
@@ -317,15 +319,268 @@ def content_tree(page: Page, *, whole_page: bool = False) -> HtmlElement:
         _mark_captions(article, page)
         return _protect_nbsp(root)
     page.captions = _page_captions(page)
+    page.clip_teasers = _clip_teaser_texts(page)
     _drop_teaser_cards(page)
     _drop_call_to_action_boxes(page)
     drop_furniture(page)
+    _join_split_bodies(page)
     block = None if whole_page else article_block(page)
     if block is not None:
         root = lxml.html.Element("html")
         etree.SubElement(root, "body").append(deepcopy(block))
         return _protect_nbsp(_without_code(root))
     return _protect_nbsp(_without_code(page.tree))
+
+
+# A clip's length shown under its player, with its day or not: "3:18 min", "02:57 Min.",
+# "21.04.2024 | 3:18 min".
+_CLIP_LENGTH_RE = re.compile(
+    r"(?:\d{1,2}\.\d{1,2}\.\d{2,4}\s*\|\s*)?(?:\d{1,2}:)?\d{1,2}:\d{2}\s*(?:min\.?|minuten)",
+    re.IGNORECASE,
+)
+
+_WORD_RE = re.compile(r"\w+")
+
+# A clip's length, its day and their separator fit in this many characters.
+CLIP_LENGTH_MAX_CHARS = 40
+
+_CLIP_TIME_RE = re.compile(r"\d:\d\d")
+
+# text nodes that may hold a clip's length, found by libxml2 (one test: each costs a walk)
+_COLON_TEXTS = etree.XPath(".//text()[contains(., ':')]")
+
+# A clip's length stands at most this many levels below its player's block.
+CLIP_BLOCK_LEVELS = 4
+
+# A player's block holds a title, a caption and the length: more text is the article's.
+CLIP_BLOCK_MAX_CHARS = 500
+
+_PLAYER_PARTS = etree.XPath(".//*[self::img or self::picture or self::video or self::iframe]")
+
+
+def _clip_teaser_texts(page: Page) -> list[str]:
+    """The word keys of embedded videos' teasers, found by the clip's length under them
+    ("3:18 min"): the player's caption and title are not the article's text, nor is the length.
+
+    Read before trafilatura, which sees the page unchanged: taking the teasers out of the tree
+    changes how it reads the rest. remove_clip_teasers removes their text from its result.
+    """
+    keep = _headline_and_scope_ancestors(page)
+    blocks = dict(_clip_block(length, page, keep) for length in _clip_lengths(page))
+    keys = (_word_key(shown) for shown in blocks.values())
+    return [key for key in keys if key]
+
+
+def _word_key(text: str) -> str:
+    """A text as its words only, case folded, one space between them."""
+    return " ".join(_WORD_RE.findall(text.casefold()))
+
+
+def remove_clip_teasers(body: etree._Element, teasers: list[str]) -> None:
+    """Remove the blocks of an extracted body that are text of a video's teaser (its caption,
+    its title, its length): see _clip_teaser_texts."""
+    if not teasers:
+        return
+    padded = [f" {teaser} " for teaser in teasers]
+    for block in list(body.iter("p", "head", "item")):
+        key = _word_key("".join(block.itertext()))
+        if key and any(f" {key} " in teaser for teaser in padded):
+            remove_block(block)
+
+
+def _clip_lengths(page: Page) -> list[etree._Element]:
+    """The elements of the article's scope whose whole text is a clip's length."""
+    found = []
+    scope = page.scope if page.scope is not None else page.tree
+    for text in _COLON_TEXTS(scope):
+        if len(text.strip()) > CLIP_LENGTH_MAX_CHARS or not _CLIP_TIME_RE.search(text):
+            continue
+        element = text.getparent()
+        if text.is_tail:
+            element = element.getparent()
+        if element is None or element.tag in NON_TEXT_TAGS:
+            continue
+        # the unit may stand in an element of its own: "02:57 <abbr>Min.</abbr>"
+        for candidate in (element, element.getparent()):
+            if (
+                candidate is not None
+                and _FOLDED_LENGTH(candidate) <= CLIP_LENGTH_MAX_CHARS
+                and _CLIP_LENGTH_RE.fullmatch(element_text(candidate))
+            ):
+                found.append(candidate)
+                break
+    return found
+
+
+def _clip_block(
+    length_element: etree._Element, page: Page, keep: set[etree._Element]
+) -> tuple[etree._Element, str]:
+    """The player's block around a clip's length and its shown text: the nearest block holding
+    an image or a player with little text, else the length alone."""
+    for level, ancestor in enumerate(length_element.iterancestors()):
+        if level == CLIP_BLOCK_LEVELS or ancestor in keep:
+            break
+        if _PLAYER_PARTS(ancestor):
+            # the player's data (a script) is not shown
+            shown = "".join(texts(ancestor, page))
+            if len(clean_text(shown)) <= CLIP_BLOCK_MAX_CHARS:
+                return ancestor, shown
+            break
+    return length_element, "".join(texts(length_element, page))
+
+
+def _headline_and_scope_ancestors(page: Page) -> set[etree._Element]:
+    """The headline, the article's scope and their ancestors: never page furniture."""
+    keep: set[etree._Element] = set()
+    for anchor in (page.headline, page.scope):
+        if anchor is not None:
+            keep.add(anchor)
+            keep.update(anchor.iterancestors())
+    return keep
+
+
+# The class tokens of a block holding an article's text, as trafilatura looks for them first:
+# "articleBody", "article-body", "article__body", "entry-content", "post-content", "story-body".
+_BODY_CLASS_RE = re.compile(
+    r"(?:post[-_]?(?:text|body|entry|content)|postContent|article-?text|articleText|"
+    r"(?:entry|article|art)-content|article__content|article(?:-|__)?body|articleBody|"
+    r"ArticleContent|body-text|story-?(?:body|content))"
+)
+
+# blocks that may be an article's text by their class (every _BODY_CLASS_RE token holds one of
+# these pieces) or their itemprop, found by libxml2
+_BODY_CANDIDATES = etree.XPath(
+    "//body//*[self::div or self::section or self::article][@itemprop='articleBody'"
+    " or contains(@class, 'ody') or contains(@class, 'ontent') or contains(@class, 'ext')"
+    " or contains(@class, 'ntry')]"
+)
+
+# Between two parts of one article's text stand an advertisement or a box of links, not more
+# text than this: more is another article (the next story of an endless page).
+SPLIT_BODY_GAP_CHARS = 1500
+
+# a heading between two blocks opens another story (the next post of a blog's page)
+_STORY_HEADINGS = ("h1", "h2")
+
+
+def _join_split_bodies(page: Page) -> None:
+    """Join an article's text that the page splits into several blocks of the same kind (two
+    itemprop="articleBody" blocks, or two "article-body" blocks) around an advertisement or a
+    box of links to other stories: trafilatura reads the first such block only.
+
+    The later blocks' content moves into the first; what stood between them stays outside.
+    """
+    for parts in _split_bodies(page):
+        first = parts[0]
+        for later in parts[1:]:
+            _append_content(first, later)
+            drop(later)
+
+
+def _split_bodies(page: Page) -> list[list[etree._Element]]:
+    """Runs of same-kind text blocks that follow each other with little text between them."""
+    index = page.index
+    if index is not None and not (
+        ("itemprop", "articleBody") in index.attributes
+        or any(_BODY_CLASS_RE.fullmatch(token) for token in index.classes)
+    ):
+        return []
+    groups: dict[str, list[etree._Element]] = {}
+    for element in _BODY_CANDIDATES(page.tree):
+        if element.get("itemprop") == "articleBody":
+            groups.setdefault("itemprop", []).append(element)
+        for token in (element.get("class") or "").split():
+            if _BODY_CLASS_RE.fullmatch(token):
+                groups.setdefault(token, []).append(element)
+    runs = []
+    for group in groups.values():
+        if len(group) > 1:
+            run = _consecutive_parts(page, _outermost(group))
+            if len(run) > 1:
+                runs.append(run)
+    return runs
+
+
+def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    """The elements not inside another of them, in document order."""
+    found = set(elements)
+    return [e for e in elements if found.isdisjoint(e.iterancestors())]
+
+
+def _consecutive_parts(page: Page, blocks: list[etree._Element]) -> list[etree._Element]:
+    """The first block and those after it that continue it: in the article's scope, out of
+    excluded regions, with little text and no story's headline between one and the next."""
+    scope = page.scope
+    blocks = [
+        b
+        for b in blocks
+        if not page.in_excluded_region(b)
+        and (scope is None or scope is b or any(a is scope for a in b.iterancestors()))
+    ]
+    run = blocks[:1]
+    for block in blocks[1:]:
+        if not _little_between(page, run[-1], block):
+            break
+        run.append(block)
+    return run
+
+
+def _little_between(page: Page, first: etree._Element, second: etree._Element) -> bool:
+    """True when at most SPLIT_BODY_GAP_CHARS characters and no <h1> or <h2> stand between two
+    blocks, the first before the second."""
+    second_ancestors = set(second.iterancestors())
+    chars = 0
+    node = first
+    # up from the first block to the one holding both, then down to the second
+    while node is not None and node not in second_ancestors:
+        chars += len((node.tail or "").strip())
+        for sibling in node.itersiblings():
+            if sibling is second or sibling in second_ancestors:
+                return _little_before(page, sibling, second, second_ancestors, chars)
+            chars += _gap_chars(page, sibling)
+            if chars > SPLIT_BODY_GAP_CHARS:
+                return False
+        node = node.getparent()
+    return False
+
+
+def _little_before(
+    page: Page,
+    node: etree._Element,
+    second: etree._Element,
+    second_ancestors: set[etree._Element],
+    chars: int,
+) -> bool:
+    """_little_between's way down: the text before second inside node, added to chars."""
+    while node is not second:
+        chars += len((node.text or "").strip())
+        for child in node:
+            if child is second or child in second_ancestors:
+                node = child
+                break
+            chars += _gap_chars(page, child)
+            if chars > SPLIT_BODY_GAP_CHARS:
+                return False
+        else:
+            return False
+    return True
+
+
+def _gap_chars(page: Page, element: etree._Element) -> int:
+    """The length of an element's shown text and tail; a story's heading counts as too much."""
+    tail = len((element.tail or "").strip())
+    if next(element.iter(*_STORY_HEADINGS), None) is not None:
+        return SPLIT_BODY_GAP_CHARS + 1
+    return len(clean_text("".join(texts(element, page)))) + tail
+
+
+def _append_content(target: etree._Element, source: etree._Element) -> None:
+    """Move source's text and children to the end of target."""
+    if source.text and source.text.strip():
+        paragraph = lxml.html.Element("p")
+        paragraph.text = source.text
+        target.append(paragraph)
+    target.extend(list(source))
 
 
 # a class naming a button: "button", "btn", "primary-button", "cta__button", "btn_more"

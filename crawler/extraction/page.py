@@ -56,6 +56,8 @@ class Page:
     headline: etree._Element | None = None
     # the article's image captions, when trafilatura reads the whole page (see body.content_tree)
     captions: list[Caption] = field(default_factory=list)
+    # the word keys of embedded videos' teasers, read with the captions
+    clip_teasers: list[str] = field(default_factory=list)
     _selected: dict[tuple[int, tuple[str, ...]], list[etree._Element]] = field(default_factory=dict)
 
     def select(
