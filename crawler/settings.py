@@ -68,6 +68,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+# Items handled at once per response. Scrapy starts this many tasks for every response's
+# output (default 100); a page yields one item and a few requests, so 100 tasks per page
+# were most of the crawl process's event-loop work (docs/performance.md).
+CONCURRENT_ITEMS = 8
+
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024

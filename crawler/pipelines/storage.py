@@ -78,7 +78,9 @@ class StoragePipeline:
         if isinstance(item, FetchRecord):
             self.fetch_records.append({**item.fetch, "url": item.url})
             return item
-        self.batch.append(ItemAdapter(item).asdict())
+        # A shallow copy: a record's values are plain (asdict's deep copy of the search
+        # entry's word lists cost more than a millisecond per article).
+        self.batch.append(dict(ItemAdapter(item).items()))
         if (
             len(self.batch) >= self.batch_size
             or time.monotonic() - self.last_flush > FLUSH_INTERVAL
