@@ -6,7 +6,9 @@ is the reading side, shared by `newsarchive verify`, `newsarchive reextract` and
 
 from __future__ import annotations
 
+import functools
 import gzip
+import io
 import json
 import logging
 import os
@@ -73,6 +75,53 @@ def write_cdxj_index(directory: str | Path, files: list[Path], output: Path) -> 
         partial.unlink(missing_ok=True)  # a full disk: no half index left behind
         raise
     return output
+
+
+def write_index_lines(lines: list[str], output: Path) -> Path:
+    """Write CDXJ lines made at capture (`cdxj_line`) as a sorted index, as `write_cdxj_index`
+    would have made it from the files, without reading them again."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            out.writelines(sorted(lines))
+        partial.replace(output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return output
+
+
+class _RecordPosition:
+    """Where a record just written lies in its file, as the indexer asks its record iterator."""
+
+    def __init__(self, offset: int, length: int) -> None:
+        self.offset, self.length = offset, length
+
+    def get_record_offset(self) -> int:
+        return self.offset
+
+    def get_record_length(self) -> int:
+        return self.length
+
+
+@functools.cache
+def _capture_indexer() -> Any:
+    from cdxj_indexer.main import CDXJIndexer
+
+    return CDXJIndexer(None, [], records=INDEXED_RECORD_TYPES)
+
+
+def cdxj_line(record: ArcWarcRecord, filename: str, offset: int, length: int) -> str | None:
+    """The CDXJ index line of a record as it is written (None: not indexed), by the indexer
+    `write_cdxj_index` uses: the same line, without reading the file back."""
+    indexer = _capture_indexer()
+    if not indexer.filter_record(record):
+        return None
+    indexer.curr_filename = filename
+    line = io.StringIO()
+    indexer.process_index_entry(_RecordPosition(offset, length), record, filename, line)
+    return line.getvalue()
 
 
 @dataclass

@@ -35,7 +35,13 @@ from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.warcs import WARC_SUFFIX, default_warc_dir, index_path, write_cdxj_index
+from archive.warcs import (
+    WARC_SUFFIX,
+    cdxj_line,
+    default_warc_dir,
+    index_path,
+    write_index_lines,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -130,6 +136,8 @@ class RotatingWarcWriter:
         self.files: list[str] = []
         self.records = 0
         self.bytes_written = 0
+        # The CDXJ index line of each response written, made as it is written (cdxj_line).
+        self.index_lines: list[str] = []
         self._serial = 0
         self._size = 0  # of the current file
         self._stream: IO[bytes] | None = None
@@ -254,6 +262,9 @@ class RotatingWarcWriter:
             )
             members.append(self._member(metadata))
         offset = self._append(members)
+        line = cdxj_line(response, self.files[-1], offset, len(members[0]))
+        if line:
+            self.index_lines.append(line)
         return WarcPointer(
             file=self.files[-1],
             offset=offset,
@@ -447,7 +458,8 @@ class WarcCaptureMiddleware:
         self.writer.close()
         files = [self.directory / name for name in self.writer.files]
         try:
-            index = write_cdxj_index(self.directory, files, self._index_file())
+            # from the lines made as the records were written: the files are not read again
+            index = write_index_lines(self.writer.index_lines, self._index_file())
         except OSError as error:
             # A full disk again: the WARC files are whole; `newsarchive verify --repair`
             # writes the index later.

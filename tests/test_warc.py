@@ -19,6 +19,8 @@ from archive.warcs import (
     read_capture,
     verify_warc_file,
     warc_files,
+    write_cdxj_index,
+    write_index_lines,
 )
 from crawler.warc import Exchange, RotatingWarcWriter
 from demosite import DemoSite
@@ -273,6 +275,36 @@ def test_demo_crawl_writes_a_cdxj_index(demo_archive):
     assert lines == sorted(lines)
     urls = {url for (url,) in Database(demo_archive).execute("SELECT url FROM articles").fetchall()}
     assert all(f'"url": "{url}"' in index.read_text() for url in list(urls)[:20])
+    folder = default_warc_dir(demo_archive)
+    read = write_cdxj_index(folder, warc_files(folder), demo_archive.parent / "read.cdxj")
+    assert index.read_text() == read.read_text()  # made at capture, as read from the files
+
+
+def test_index_made_at_capture_is_the_index_read_from_the_files(tmp_path):
+    """The lines made as records are written give the index the CDXJ indexer makes by reading
+    the files: every kind of response, a revisit, evidence records, several files."""
+    writer = RotatingWarcWriter(tmp_path, prefix="newsarchive-00001", max_size=3000)
+    answers = [
+        ("http://127.0.0.1/b/", 200, [("Content-Type", "text/html; charset=UTF-8")], b"<p>b</p>"),
+        ("http://127.0.0.1/robots.txt", 200, [("Content-Type", "text/plain")], b"User-agent: *"),
+        ("http://127.0.0.1/sitemap.xml", 200, [("Content-Type", "application/xml")], b"<x/>"),
+        ("http://127.0.0.1/a", 301, [("Location", "http://127.0.0.1/a/")], b""),
+        ("http://127.0.0.1/gone/", 404, [("Content-Type", "text/html")], b"weg"),
+        ("http://127.0.0.1/a/", 304, [("ETag", '"v1"')], b""),
+        ("http://127.0.0.1/Straat?p=2&q=%C3%A9", 200, [], os.urandom(2500)),
+        ("http://127.0.0.1/broken/", 500, [("Content-Type", "Text/HTML ; x=y")], b"kapot"),
+    ]
+    for n, (url, status, headers, body) in enumerate(answers):
+        answer = exchange(url, body, status)
+        answer.response_headers = headers
+        answer.evidence = {"sitemap_lastmod": "2024-06-20"} if n % 2 else None
+        writer.write_exchange(answer)
+    writer.close()
+    assert len(warc_files(tmp_path)) > 1
+    made = write_index_lines(writer.index_lines, tmp_path / "made.cdxj").read_text()
+    read = write_cdxj_index(tmp_path, warc_files(tmp_path), tmp_path / "read.cdxj").read_text()
+    assert made == read
+    assert len(made.splitlines()) == len(answers)
 
 
 def test_gzip_level_trades_size_for_speed_and_every_level_reads_back(tmp_path):
