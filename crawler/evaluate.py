@@ -29,6 +29,7 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -766,10 +767,12 @@ def news_field_matches(name: str, got: Any, wanted: Any) -> bool:
 
 def word_token_scores(extracted: str, reference: str) -> TextScore:
     """token_scores on word tokens: runs of word characters (\\w+), case folded, so that
-    punctuation glued to a word and line breaks change nothing."""
+    punctuation glued to a word and line breaks change nothing. Both texts are in Unicode's
+    composed form (NFC) first: "für" written as "fu" + a combining mark is the same word, not
+    the two tokens "fu" and "r"."""
     return token_scores(
-        " ".join(_WORD_RE.findall(extracted.casefold())),
-        " ".join(_WORD_RE.findall(reference.casefold())),
+        " ".join(_WORD_RE.findall(unicodedata.normalize("NFC", extracted).casefold())),
+        " ".join(_WORD_RE.findall(unicodedata.normalize("NFC", reference).casefold())),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +243,9 @@ def test_news_body_scored_on_word_tokens() -> None:
     assert score.f1 == 1.0
     half = word_token_scores("het huis", "het huis de tuin")
     assert (half.precision, half.recall) == (1.0, 0.5)
+    decomposed = unicodedata.normalize("NFD", "Grüße für Sie")
+    assert decomposed != "Grüße für Sie"
+    assert word_token_scores("Grüße für Sie", decomposed).f1 == 1.0
 
 
 def test_small_news_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
