@@ -37,7 +37,7 @@ NEWSARCHIVE_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.1.0.0/16"] for an intr
 NEWSARCHIVE_WARC = True
 NEWSARCHIVE_WARC_DIR = ""  # empty: <db stem>-warc/ beside the archive
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes per WARC file before a new one is started
-NEWSARCHIVE_WARC_GZIP_LEVEL = 6  # 1 (fastest) to 9 (smallest files)
+NEWSARCHIVE_WARC_GZIP_LEVEL = 3  # 1 (fastest) to 9 (smallest files)
 NEWSARCHIVE_INCREMENTAL = True
 NEWSARCHIVE_LOCK = True  # one crawl at a time per archive (<db>.lock)
 # Progress (crawler/costs.py): a live line on a terminal, else an INFO log line every interval.
