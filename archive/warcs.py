@@ -6,6 +6,7 @@ is the reading side, shared by `newsarchive verify`, `newsarchive reextract` and
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import io
@@ -16,7 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -54,41 +55,42 @@ def index_path(directory: str | Path, crawl_id: int | None) -> Path:
     return Path(directory) / INDEX_FOLDER / name
 
 
-def write_cdxj_index(directory: str | Path, files: list[Path], output: Path) -> Path:
-    """Write a sorted CDXJ index of `files` (paths in it relative to `directory`), as pywb reads."""
-    from cdxj_indexer.main import CDXJIndexer
-
+@contextlib.contextmanager
+def _written_whole(output: Path) -> Iterator[TextIO]:
+    """A text file written under a temporary name, renamed to `output` once whole: a full
+    disk leaves no half index behind."""
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     try:
         with partial.open("w", encoding="utf-8") as out:
-            indexer = CDXJIndexer(
-                out,
-                [str(path) for path in files],
-                sort=True,
-                records=INDEXED_RECORD_TYPES,
-                dir_root=str(directory),
-            )
-            indexer.process_all()
+            yield out
         partial.replace(output)
     except BaseException:
-        partial.unlink(missing_ok=True)  # a full disk: no half index left behind
+        partial.unlink(missing_ok=True)
         raise
+
+
+def write_cdxj_index(directory: str | Path, files: list[Path], output: Path) -> Path:
+    """Write a sorted CDXJ index of `files` (paths in it relative to `directory`), as pywb reads."""
+    from cdxj_indexer.main import CDXJIndexer
+
+    with _written_whole(output) as out:
+        indexer = CDXJIndexer(
+            out,
+            [str(path) for path in files],
+            sort=True,
+            records=INDEXED_RECORD_TYPES,
+            dir_root=str(directory),
+        )
+        indexer.process_all()
     return output
 
 
 def write_index_lines(lines: list[str], output: Path) -> Path:
     """Write CDXJ lines made at capture (`cdxj_line`) as a sorted index, as `write_cdxj_index`
     would have made it from the files, without reading them again."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".part")
-    try:
-        with partial.open("w", encoding="utf-8") as out:
-            out.writelines(sorted(lines))
-        partial.replace(output)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with _written_whole(output) as out:
+        out.writelines(sorted(lines))
     return output
 
 
@@ -114,7 +116,8 @@ def _capture_indexer() -> Any:
 
 def cdxj_line(record: ArcWarcRecord, filename: str, offset: int, length: int) -> str | None:
     """The CDXJ index line of a record as it is written (None: not indexed), by the indexer
-    `write_cdxj_index` uses: the same line, without reading the file back."""
+    `write_cdxj_index` uses: the same line, without reading the file back. One thread at a
+    time: the indexer holds the current file name."""
     indexer = _capture_indexer()
     if not indexer.filter_record(record):
         return None
