@@ -39,6 +39,7 @@ from crawler.extraction.page import (
     article_node,
     drop_furniture,
     following_texts,
+    headline_and_scope_ancestors,
     preceding_texts,
     texts,
 )
@@ -365,7 +366,7 @@ def _clip_teaser_texts(page: Page) -> list[str]:
     Read before trafilatura, which sees the page unchanged: taking the teasers out of the tree
     changes how it reads the rest. remove_clip_teasers removes their text from its result.
     """
-    keep = _headline_and_scope_ancestors(page)
+    keep = headline_and_scope_ancestors(page)
     blocks = dict(_clip_block(length, page, keep) for length in _clip_lengths(page))
     keys = (_word_key(shown) for shown in blocks.values())
     return [key for key in keys if key]
@@ -427,16 +428,6 @@ def _clip_block(
                 return ancestor, shown
             break
     return length_element, "".join(texts(length_element, page))
-
-
-def _headline_and_scope_ancestors(page: Page) -> set[etree._Element]:
-    """The headline, the article's scope and their ancestors: never page furniture."""
-    keep: set[etree._Element] = set()
-    for anchor in (page.headline, page.scope):
-        if anchor is not None:
-            keep.add(anchor)
-            keep.update(anchor.iterancestors())
-    return keep
 
 
 # The class tokens of a block holding an article's text, as trafilatura looks for them first:

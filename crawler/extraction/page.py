@@ -184,6 +184,16 @@ FURNITURE_TAGS = frozenset({"nav"})
 FURNITURE_CLASS_TOKENS = EXCLUDED_CLASS_TOKENS - {"sidebar", "widget-area", "widget"}
 
 
+def headline_and_scope_ancestors(page: Page) -> set[etree._Element]:
+    """The headline, the article's scope and their ancestors: never page furniture."""
+    keep: set[etree._Element] = set()
+    for anchor in (page.headline, page.scope):
+        if anchor is not None:
+            keep.add(anchor)
+            keep.update(anchor.iterancestors())
+    return keep
+
+
 def drop_furniture(page: Page) -> None:
     """Remove the excluded regions that are page furniture (FURNITURE_TAGS and _CLASS_TOKENS)
     from the tree, except any that holds the headline or the article.
@@ -191,11 +201,7 @@ def drop_furniture(page: Page) -> None:
     trafilatura copies and walks the tree it is given several times: what it would discard
     anyway costs it time in every pass.
     """
-    keep: set[etree._Element] = set()
-    for anchor in (page.headline, page.scope):
-        if anchor is not None:
-            keep.add(anchor)
-            keep.update(anchor.iterancestors())
+    keep = headline_and_scope_ancestors(page)
     for element in list(page.excluded):
         if element in keep:
             continue
