@@ -262,3 +262,36 @@ def replay_with_pywb(wayback: Path, root: Path, url: str) -> httpx.Response:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+# Seconds a held answer waits at most: only a test that never releases its gate gets near it.
+GATE_SAFETY = 300
+
+
+class GatedDemoSite:
+    """The demo site answering its first `open_articles` article pages at once and holding
+    every later one until `release()`."""
+
+    def __init__(self, site: DemoSite, *, open_articles: int):
+        self.site = site
+        self.open_articles = open_articles
+        self.answered = 0
+        self.lock = threading.Lock()
+        self.released = threading.Event()
+
+    def render(self, path: str, host: str, headers: object) -> tuple[int, dict, bytes]:
+        answer = self.site.render(path, host, headers)
+        status, _, body = answer
+        if status == 200 and b"single-post" in body:
+            with self.lock:
+                self.answered += 1
+                hold = self.answered > self.open_articles
+            if hold:
+                self.released.wait(GATE_SAFETY)
+        return answer
+
+    def release(self) -> None:
+        self.released.set()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.site, name)

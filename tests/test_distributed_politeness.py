@@ -33,7 +33,7 @@ from crawler.distributed import JobKeys
 from crawler.politeness import HostBudget, host_key
 from demosite import DemoSite, serve_demo_site
 from tests import test_distributed
-from tests.conftest import DEMO_PROFILE, REPO, run_newsarchive
+from tests.conftest import DEMO_PROFILE, REPO, GatedDemoSite, run_newsarchive
 from tests.test_distributed import KEYS, article_urls, crawl_errors, ledger
 
 # The real redis-server of tests/test_distributed.py, one per module, emptied for each test.
@@ -296,38 +296,45 @@ def test_requests_of_a_killed_worker_go_to_another(redis_url, tmp_path):
     articles = 80
     site = DemoSite(articles=articles)
     db = tmp_path / "archive.db"
-    with serve_demo_site(site, log_requests=True) as server:
-        ingest = start_ingest(redis_url, db, tmp_path / "ingest.log")
-        logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
-        crawls = [
-            newsarchive(
-                *("crawl", "--site", DEMO_PROFILE, "--start-url", f"{server.url}/"),
-                *("--delay", "0", "--workers", "1", "--redis", redis_url, "--db", str(db)),
-                *("--no-warc", "--set", "DOWNLOAD_DELAY=0.05", "--set", "DOWNLOAD_TIMEOUT=10"),
-                *("--set", "NEWSARCHIVE_REDIS_IDLE_TIMEOUT=2"),
-                *("--set", "NEWSARCHIVE_REDIS_WORKER_TIMEOUT=6"),
-                log=log,
-            )
-            for log in logs
-        ]
-        victim, survivor = crawls
-        job = job_of(server.url)
-        victim_name = f"{socket.gethostname()}-{victim.pid}"
+    # Articles past the first 30 wait until the victim is killed: however fast the crawl, the
+    # victim is killed in the middle of it, holding requests.
+    gated = GatedDemoSite(site, open_articles=30)
+    with serve_demo_site(gated, log_requests=True) as server:  # type: ignore[arg-type]
+        try:
+            ingest = start_ingest(redis_url, db, tmp_path / "ingest.log")
+            logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
+            crawls = [
+                newsarchive(
+                    *("crawl", "--site", DEMO_PROFILE, "--start-url", f"{server.url}/"),
+                    *("--delay", "0", "--workers", "1", "--redis", redis_url, "--db", str(db)),
+                    *("--no-warc", "--set", "DOWNLOAD_DELAY=0.05", "--set", "DOWNLOAD_TIMEOUT=60"),
+                    *("--set", "NEWSARCHIVE_REDIS_IDLE_TIMEOUT=2"),
+                    *("--set", "NEWSARCHIVE_REDIS_WORKER_TIMEOUT=6"),
+                    log=log,
+                )
+                for log in logs
+            ]
+            victim, survivor = crawls
+            job = job_of(server.url)
+            victim_name = f"{socket.gethostname()}-{victim.pid}"
 
-        def victim_holds_requests() -> bool:
+            def victim_holds_requests() -> bool:
+                held = [json.loads(lease)["worker"] for lease in client.hvals(job.leased)]
+                return len(article_urls(db)) >= 15 and victim_name in held
+
+            # Killed in the middle of the crawl, holding requests it took from the frontier.
+            wait_for(victim_holds_requests, "the victim at work", crawls, logs)
+            # as a machine going down: every process of the worker at once
+            os.killpg(victim.pid, signal.SIGKILL)
+            victim.wait(timeout=30)
             held = [json.loads(lease)["worker"] for lease in client.hvals(job.leased)]
-            return len(article_urls(db)) >= 15 and victim_name in held
-
-        # Killed in the middle of the crawl, holding requests it took from the frontier.
-        wait_for(victim_holds_requests, "the victim at work", crawls, logs)
-        # as a machine going down: every process of the worker at once
-        os.killpg(victim.pid, signal.SIGKILL)
-        victim.wait(timeout=30)
-        held = [json.loads(lease)["worker"] for lease in client.hvals(job.leased)]
-        assert victim_name in held
-        output = survivor.communicate(timeout=DEADLINE)[0]
-        assert survivor.returncode == 0, logs[1].read_text()[-3000:]
-        stop_ingest(ingest, client, tmp_path / "ingest.log")
+            assert victim_name in held
+            gated.release()
+            output = survivor.communicate(timeout=DEADLINE)[0]
+            assert survivor.returncode == 0, logs[1].read_text()[-3000:]
+            stop_ingest(ingest, client, tmp_path / "ingest.log")
+        finally:
+            gated.release()  # no answer left waiting when the server closes
 
     log = logs[1].read_text()
     assert "held by a worker that stopped answering (killed?) go back" in log

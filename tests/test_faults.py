@@ -38,7 +38,14 @@ from archive.warcs import (
 from bench.crash_resume import committed_articles
 from crawler.warc import Exchange, RotatingWarcWriter
 from demosite import DemoSite, serve_demo_site
-from tests.conftest import DEMO_PROFILE, REPO, free_port, last_crawl, run_newsarchive
+from tests.conftest import (
+    DEMO_PROFILE,
+    REPO,
+    GatedDemoSite,
+    free_port,
+    last_crawl,
+    run_newsarchive,
+)
 
 SAFETY = 300  # seconds: only a hung process ever gets near it
 
@@ -140,35 +147,6 @@ def all_articles(site, tmp_path_factory) -> set[str]:
 
 
 # ---------------------------------------------------------------------------- SIGTERM
-
-
-class GatedDemoSite:
-    """The demo site answering its first `open_articles` article pages at once and holding
-    every later one until `release()`."""
-
-    def __init__(self, site: DemoSite, *, open_articles: int):
-        self.site = site
-        self.open_articles = open_articles
-        self.answered = 0
-        self.lock = threading.Lock()
-        self.released = threading.Event()
-
-    def render(self, path: str, host: str, headers: object) -> tuple[int, dict, bytes]:
-        answer = self.site.render(path, host, headers)
-        status, _, body = answer
-        if status == 200 and b"single-post" in body:
-            with self.lock:
-                self.answered += 1
-                hold = self.answered > self.open_articles
-            if hold:
-                self.released.wait(SAFETY)
-        return answer
-
-    def release(self) -> None:
-        self.released.set()
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.site, name)
 
 
 @pytest.mark.parametrize(
