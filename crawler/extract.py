@@ -102,7 +102,7 @@ __all__ = [
     "url_slug_text",
 ]
 
-EXTRACTOR_VERSION = f"newsarchive-extract/1.6 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/1.7 trafilatura/{trafilatura.__version__}"
 
 
 RECORD_FIELDS = (
@@ -213,7 +213,8 @@ def extract_from_page(page: Page, evidence: Mapping[str, str] | None = None) -> 
     place_captions(content, page.captions)
     remove_clip_teasers(content, page.clip_teasers)
     remove_boilerplate(content, profile.boilerplate_phrases)
-    remove_leading_title(content, title)
+    printed = headline_text(page.headline) if page.headline is not None else None
+    remove_leading_title(content, title, printed)
     remove_trailing_related(content)
     remove_related_link_lines(content)
 

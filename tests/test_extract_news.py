@@ -86,9 +86,21 @@ def test_authors(page: str, authors: list[str]) -> None:
     [
         # an overline in a BEM element of the title block, a hidden " - ", another og:title
         ("kicker-bem-overline.html", "«Die Zurückhaltung hat viel mit den USA zu tun»"),
-        # a roofline and a hidden ": " separator: the headline without the roofline, and no
-        # separator left over even when the head title joins them
-        ("kicker-hidden-separator-head-title.html", "Ein bisschen Fortschritt"),
+        # a roofline and a hidden ": " separator, and the og:title counts the roofline in: the
+        # publisher's title, "kicker: headline"
+        (
+            "kicker-hidden-separator-head-title.html",
+            "Entwurf des Gesetzes: Ein bisschen Fortschritt",
+        ),
+        # the same with the kicker in a block before the <h1>
+        ("kicker-block-before-headline.html", "Nach dem Rückzug: Neue Leiterin für die Markthalle"),
+        # a breadcrumb's <h1> and the article header's <h2> both show the headline, the <h2> with
+        # its kicker
+        ("kicker-headline-printed-twice.html", "Rückbau am Hafen: Alte Kräne gesprengt"),
+        # the og:title is the headline alone: the kicker is a label, whatever <title> says
+        ("kicker-not-in-social-title.html", "Hotel Lunik öffnet als Theater"),
+        # the og:title's first part is shown nowhere with the headline: not a kicker
+        ("kicker-not-shown.html", "Die Markthalle wird saniert"),
         # a hidden ": " ends the kicker block even without a kicker class
         ("kicker-hidden-separator-block.html", "Wie gefährlich Billigware aus China wirklich ist"),
         # a "topic" label with a separator only screen readers get
@@ -192,8 +204,8 @@ def test_news_gate_ours_at_least_bare_trafilatura(news_evaluation: LabelledEvalu
     assert ours.text is not None
     assert baseline.text is not None
     assert ours.text.f1 >= baseline.text.f1, report
-    # 94/114: the visible headline, without the kicker some expected titles add
-    assert ours.exact_share("title") >= 0.82, report
+    # 101/114: the misses left are truths taken from another head title than the headline
+    assert ours.exact_share("title") >= 0.88, report
     assert ours.exact_share("published_day") >= 0.99, report
     # 103/114
     assert ours.exact_share("authors") >= 0.90, report

@@ -875,15 +875,12 @@ def remove_boilerplate(body: etree._Element, phrases: tuple[str, ...]) -> None:
                 break
 
 
-def remove_leading_title(body: etree._Element, title: str | None) -> None:
-    """Drop the headline when the extracted body repeats it as its first block."""
+def remove_leading_title(body: etree._Element, *titles: str | None) -> None:
+    """Drop the headline when the extracted body repeats it as its first block, in any of the
+    forms given (the title with its kicker, the headline as printed)."""
     blocks = text_blocks(body)
-    if (
-        title
-        and blocks
-        and blocks[0].tag in ("head", "p")
-        and element_text(blocks[0]).casefold() == title.casefold()
-    ):
+    folded = {title.casefold() for title in titles if title}
+    if blocks and blocks[0].tag in ("head", "p") and element_text(blocks[0]).casefold() in folded:
         remove_block(blocks[0])
 
 

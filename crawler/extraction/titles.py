@@ -410,15 +410,90 @@ def _page_h1_showing_social_title(
     return None
 
 
-def extract_title(page: Page, site_names: list[str]) -> str | None:
-    """The headline; page.headline is set to the element showing it, when there is one.
+# Elements read around a headline for its kicker: the headline's parent, grandparent and their
+# descendants, a bounded number of them (a headline's block is small; a page's body is not).
+KICKER_ANCESTORS = 3
+KICKER_NEARBY_ELEMENTS = 60
 
-    A kicker printed with the headline is left out: the title is what the headline says.
+# "Kicker: Headline", "Kicker - Headline": the first separator ends the kicker
+_DECLARED_KICKER_RE = re.compile(r"^(?P<kicker>.+?)(?::\s|\s[-–—]\s)(?P<headline>.+)$")
+
+
+def _words(text: str) -> list[str]:
+    return _TITLE_WORD_RE.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _shown_near(headline: etree._Element, words: list[str]) -> bool:
+    """True when an element in the headline's own block reads exactly `words` (its kicker)."""
+    if _words(headline_parts(headline)[0]) == words:
+        return True
+    inside = set(headline.iter())
+    for ancestor in list(headline.iterancestors())[:KICKER_ANCESTORS]:
+        for number, element in enumerate(ancestor.iter(etree.Element)):
+            if number >= KICKER_NEARBY_ELEMENTS:
+                break
+            if element not in inside and element.tag not in ("script", "style", "meta"):
+                text = element_text(element)
+                if text and len(text) <= MAX_HEADLINE_CHARS and _words(text) == words:
+                    return True
+    return False
+
+
+def with_declared_kicker(page: Page, title: str, head_title: str, strip_names: list[str]) -> str:
+    """ "Kicker: headline" when the page's main head title (og:title, else twitter:title …) is
+    the kicker shown with the headline, a separator and the headline; else title.
+
+    The page prints "Entwurf des Selbstbestimmungsgesetzes" over "Ein bisschen Fortschritt", and
+    its og:title says "Entwurf des Selbstbestimmungsgesetzes: Ein bisschen Fortschritt": the
+    publisher counts the kicker in its title, and citations use that form. Where the og:title
+    is the headline alone, the kicker is a label and stays out, whatever <title> says; so does
+    a kicker the page does not show with the headline.
+    """
+    if page.headline is None or not head_title:
+        return title
+    declared = _DECLARED_KICKER_RE.match(_strip_site_name(clean_text(head_title), strip_names))
+    if declared is None or _words(declared["headline"]) != _words(title):
+        return title
+    kicker_words = _words(declared["kicker"])
+    if not kicker_words:
+        return title
+    headline_words = _words(title)
+    # the headline may be printed twice (a breadcrumb's <h1>, the article header's <h2>)
+    shown = (
+        element
+        for element in (page.headline, *page.tree.iter("h1", "h2", "h3"))
+        if element is page.headline
+        or (
+            not page.in_excluded_region(element)
+            and _words(headline_text(element)) == headline_words
+        )
+    )
+    if any(_shown_near(element, kicker_words) for element in shown):
+        return f"{declared['kicker'].strip()}: {declared['headline'].strip()}"
+    return title
+
+
+def extract_title(page: Page, site_names: list[str]) -> str | None:
+    """The headline, with the kicker the publisher declares as part of it; page.headline is set
+    to the element showing it, when there is one.
+
+    The title is what the headline says. A kicker printed with it goes in front, "Kicker: …",
+    only when the page's own head titles spell the title that way (with_declared_kicker).
 
     In order: the profile's title selectors; the visible heading that agrees with the head
     titles (pick_headline); the head titles (og:title …, JSON-LD, the article's only <h1>,
     <title>); and, when every head title is only the site's name, the first visible heading.
     """
+    title = _visible_headline(page, site_names)
+    if title is None:
+        return None
+    strip_names = [*site_names, *_host_names(page.url)]
+    head_titles = _head_titles(page)
+    return with_declared_kicker(page, title, head_titles[0] if head_titles else "", strip_names)
+
+
+def _visible_headline(page: Page, site_names: list[str]) -> str | None:
+    """The headline as printed, its kicker left out (see extract_title for the order)."""
     site_keys = {name.casefold() for name in site_names}
     # "… | MDR.DE", "… - rbb24": the site's address or host name as a title suffix
     strip_names = [*site_names, *_host_names(page.url)]
