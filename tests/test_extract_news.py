@@ -75,6 +75,10 @@ def extract(name: str, url: str | None = None) -> dict[str, Any]:
         # the metadata names the person the page credits as editor; the byline under the
         # headline (a class naming a writer, no "By") names the author
         ("editor-credit-in-metadata.html", ["Sari Wulandari"]),
+        # "AFP, MANILA" on its own line under the headline: the agency is the author
+        ("agency-place-byline.html", ["AFP"]),
+        # an agency's name alone under the headline is a photo credit: nobody
+        ("agency-photo-credit.html", []),
     ],
 )
 def test_authors(page: str, authors: list[str]) -> None:

@@ -320,7 +320,7 @@ BYLINE_ELEMENT_MAX_CHARS = 80
 def _byline_after_headline(page: Page) -> list[str]:
     """The names of a "Von …"/"By …" byline in the few lines after the headline, else of an
     element between the headline and the first paragraph of the text whose class names it a
-    byline, an author or a writer."""
+    byline, an author or a writer, else the agency of an "AFP, MANILA" line there."""
     if page.headline is None:
         return []
     window = "\n".join(
@@ -336,6 +336,23 @@ def _byline_after_headline(page: Page) -> list[str]:
         text = element_text(element)
         if text and len(text) <= BYLINE_ELEMENT_MAX_CHARS and not page.in_excluded_region(element):
             return [text]
+    return _agency_with_place(window)
+
+
+# "AFP, MANILA", "Reuters, New York": an agency and the place it reports from, on a line of its
+# own. An agency alone on a line is not enough: photo credits under a lead image look the same.
+_AGENCY_PLACE_RE = re.compile(
+    r"^(?P<agency>[^\W\d][^,\n]{0,39}?)\s*,\s*[^\W\d_][^\W\d_ .'-]*"
+    r"(?:[ .'-]+[^\W\d_]+){0,3}\s*$",
+    re.MULTILINE,
+)
+
+
+def _agency_with_place(window: str) -> list[str]:
+    """The agency of an "AGENCY, PLACE" line in the lines after the headline, else none."""
+    for match in _AGENCY_PLACE_RE.finditer(window):
+        if is_agency(match["agency"]):
+            return [match["agency"]]
     return []
 
 
