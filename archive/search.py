@@ -800,13 +800,24 @@ def _add_words(conn: sqlite3.Connection, vocabulary: dict[str, str]) -> None:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions for queries: `nl_query(q)` (MATCH expression) and `nl_snippet(text, q)`."""
+    """SQL functions for queries: `nl_query(q)` (MATCH expression), `nl_query(q, place,
+    category, author, from, to)` (the same with the filters in it, as `search` applies them)
+    and `nl_snippet(text, q)`."""
 
-    def nl_query(query: str | None) -> str:
+    def nl_query(query: str | None, *filters: str | None) -> str:
         # A query with nothing searchable matches nothing rather than failing.
-        return fts_query(conn, query) or '""'
+        match = fts_query(conn, query)
+        if not match:
+            return '""'
+        if not filters:
+            return match
+        place, category, author, date_from, date_to = (value or "" for value in filters)
+        return SearchFilters(date_from, date_to, place, category, author).narrow(conn, match)
 
     conn.create_function("nl_query", 1, nl_query)
+    # The filters as terms of the index: the canned query's window of recent matches holds
+    # only matches that pass them, however common the words.
+    conn.create_function("nl_query", 6, nl_query)
     conn.create_function("nl_snippet", 2, snippet_html, deterministic=True)
 
 

@@ -536,6 +536,73 @@ def test_canned_query_matches_the_search_page(datasette):
     assert all("<mark>" in row["snippet_html"] for row in canned)
 
 
+CANNED_FILTERS = [
+    {"place": "Lier"},
+    {"category": "Cultuur"},
+    # a co-author: in `authors`, not in `author`
+    {"author": "An Smet"},
+    {"from": "2023-01-01", "to": "2023-12-31"},
+    {"from": "2024-03-15"},
+    {"to": "2024-03-14"},
+    {"place": "Lier", "category": "Cultuur", "from": "2023-06-01"},
+]
+
+
+@pytest.fixture(scope="module")
+def filtered_archive(tmp_path_factory):
+    """Articles about the kermis in two places, three categories, two years, and co-authors."""
+    path = tmp_path_factory.mktemp("filters") / "archive.db"
+    database = Database(path)
+    migrate(database)
+    places, categories = ["Lier", "Mechelen"], [["Cultuur"], ["Politiek"], ["Cultuur", "Lier"]]
+    save_articles(
+        database,
+        [
+            record(
+                n,
+                text=f"De kermis in artikel {n}.",
+                place=places[n % 2],
+                categories=categories[n % 3],
+                published=f"{2023 + n % 2}-{n % 12 + 1:02d}-{n % 27 + 1:02d}T09:00:00+01:00",
+                author="Edwin Mariën",
+                authors=["Edwin Mariën", "An Smet"] if n % 5 == 0 else ["Edwin Mariën"],
+            )
+            for n in range(1, 61)
+        ],
+    )
+    database.close()
+    return make_datasette(path)
+
+
+@pytest.mark.parametrize("filters", CANNED_FILTERS, ids=lambda f: "&".join(f))
+def test_canned_query_filters_as_the_search_page(filtered_archive, filters):
+    """The canned queries' filters are the search's own: the same rows as /search.json."""
+    given = "&".join(f"{name}={value}" for name, value in filters.items())
+    canned_params = {"place": "", "category": "", "author": "", "from": "", "to": ""} | filters
+    canned_query = "q=kermis&" + "&".join(f"{k}={v}" for k, v in canned_params.items())
+    canned = get_json(filtered_archive, f"/archive/search.json?{canned_query}&_shape=array")
+    page = get_json(filtered_archive, f"/search.json?q=kermis&{given}&size=50")
+    assert 0 < page["total"] < 60
+    assert {row["id"] for row in canned} == {row["id"] for row in page["rows"]}
+    if "from" not in filters and "to" not in filters:
+        months = get_json(
+            filtered_archive, f"/archive/articles_per_month.json?{canned_query}&_shape=array"
+        )
+        assert sum(row["articles"] for row in months) == page["total"]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_canned_query_with_a_bad_date_fails_rather_than_answering_nothing(filtered_archive):
+    # SQLite reports a failing SQL function without its message; the page says what dates are.
+    response = asyncio.run(
+        filtered_archive.client.get(
+            "/archive/search.json?q=kermis&place=&category=&author=&from=2024-13-01&to="
+        )
+    )
+    assert response.status_code == 400
+    assert response.json()["ok"] is False
+
+
 def test_plain_fts_search_still_works(datasette):
     rows = get_json(datasette, "/archive/articles.json?_search=Marien&_shape=array")
     assert rows
