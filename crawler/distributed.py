@@ -9,6 +9,9 @@ the `DistributedMode` add-on) turns a crawl into a worker:
 * extraction stays in the worker's own process pool (crawler/pipelines/extraction.py);
 * requests are leased, not popped (`<job>:leased`): those of a worker that dies go back into
   the frontier for another one;
+* a worker takes no more requests of a host than it can start soon
+  (NEWSARCHIVE_REDIS_LEASES_PER_HOST, by default its requests per host at once): the rest stay
+  in the frontier for the other workers instead of waiting in its downloader;
 * the site's politeness (one request at a time, delay, Crawl-delay, AutoThrottle, Retry-After)
   is one budget per host in Redis, shared by all workers (crawler/politeness.py);
 * instead of writing SQLite, each article record goes as JSON onto `<prefix>:items`, which the
@@ -43,7 +46,8 @@ import os
 import re
 import socket
 import weakref
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,16 +245,80 @@ return recovered
 """
 )
 
+# How far into the frontier a worker holding its limit of requests of some hosts looks for a
+# request of another host (DistributedScheduler.next_request).
+LEASE_SCAN = 64
+
 # Take the frontier's first request and lease it to this worker (scrapy-redis pops it, and a
-# worker killed before it is done would lose it). ARGV: lease id, worker.
+# worker killed before it is done would lose it). ARGV[4...] are the hosts this worker holds
+# its limit of requests for: their requests are skipped, among the first ARGV[3]; the host is
+# read from the URL as `request_host` reads it. ARGV: lease id, worker, scan, full hosts...
 _LEASE_REQUEST = """
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #first == 0 then return false end
-redis.call('ZREM', KEYS[1], first[1])
-redis.call('HSET', KEYS[2], ARGV[1],
-           cjson.encode({worker = ARGV[2], score = first[2], data = first[1]}))
-return first[1]
+local full = {}
+local last = 0
+if #ARGV >= 4 then
+  for i = 4, #ARGV do full[ARGV[i]] = true end
+  last = tonumber(ARGV[3]) - 1
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, last, 'WITHSCORES')
+for i = 1, #first, 2 do
+  local data = first[i]
+  local take = #ARGV < 4
+  if not take then
+    local host = ''
+    local ok, request = pcall(cjson.decode, data)
+    if ok and type(request) == 'table' and type(request['url']) == 'string' then
+      local netloc = string.match(request['url'], '^[%w+.-]+://([^/?#]*)') or ''
+      netloc = string.gsub(netloc, '^.*@', '')
+      host = string.match(netloc, '^%[([^%]]*)') or string.match(netloc, '^[^:]*')
+      host = string.lower(host)
+    end
+    take = not full[host]
+  end
+  if take then
+    redis.call('ZREM', KEYS[1], data)
+    redis.call('HSET', KEYS[2], ARGV[1],
+               cjson.encode({worker = ARGV[2], score = first[i + 1], data = data}))
+    return data
+  end
+end
+return false
 """
+
+_SCHEME_AND_NETLOC = re.compile(r"^[A-Za-z0-9+.-]+://([^/?#]*)")
+
+
+def request_host(url: str) -> str:
+    """The host of a request's URL, lower-cased, without user or port: what _LEASE_REQUEST
+    reads from a request in the frontier (the same as Scrapy's download slot for http(s))."""
+    match = _SCHEME_AND_NETLOC.match(url)
+    netloc = match.group(1).rpartition("@")[2] if match else ""
+    if netloc.startswith("["):
+        return netloc[1:].partition("]")[0].lower()
+    return netloc.partition(":")[0].lower()
+
+
+def leases_per_host(settings: BaseSettings) -> int:
+    """How many requests of one host a worker holds in its downloader (waiting for the shared
+    politeness budget, or downloading) before it takes more of that host from the frontier.
+
+    NEWSARCHIVE_REDIS_LEASES_PER_HOST, or by default as many as the worker downloads from one
+    host at once (CONCURRENT_REQUESTS_PER_IP when set, else CONCURRENT_REQUESTS_PER_DOMAIN).
+    """
+    value = settings.get("NEWSARCHIVE_REDIS_LEASES_PER_HOST")
+    if value is None or value == "":
+        per_ip = settings.getint("CONCURRENT_REQUESTS_PER_IP")
+        return max(1, per_ip or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+    try:
+        limit = int(str(value).strip())
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise ValueError(
+            f"NEWSARCHIVE_REDIS_LEASES_PER_HOST must be a whole number of at least 1 (requests "
+            f"of one host a worker holds before it takes more), not {value!r}"
+        )
+    return limit
 
 
 def worker_timeout(settings: BaseSettings) -> float:
@@ -317,10 +385,13 @@ class RequestLeases:
         self.finished: list[str] = []
         self.lease_script = server.register_script(_LEASE_REQUEST)
 
-    def take(self, frontier: str, spider: Spider) -> Request | None:
+    def take(self, frontier: str, spider: Spider, full_hosts: Iterable[str] = ()) -> Request | None:
+        """Lease the frontier's first request, skipping those of `full_hosts` (among the first
+        LEASE_SCAN); None when there is none to take."""
         assert self.key is not None
         lease = f"{self.worker}:{next(self.count)}"
-        data = self.lease_script(keys=[frontier, self.key], args=[lease, self.worker])
+        args = [lease, self.worker, LEASE_SCAN, *full_hosts]
+        data = self.lease_script(keys=[frontier, self.key], args=args)
         if data is None:
             return None
         request = request_from_dict(JsonRequestSerializer.loads(data), spider=spider)
@@ -376,9 +447,17 @@ class DistributedScheduler(Scheduler):
     """scrapy-redis's scheduler, with keys per job and fixes for Scrapy 2.13+ (module doc).
 
     A Redis error stops the worker (scrapy-redis would leave the engine stalled forever).
+
+    A worker takes no more requests of a host than it can start soon (`leases_per_host`):
+    Scrapy's engine asks for requests until the downloader holds CONCURRENT_REQUESTS, and with
+    the shared politeness budget those would only wait in this worker, leased, while other
+    workers had nothing to do (and, if this one died, wait for lease recovery). Requests of a
+    host this worker is full of stay in the frontier for the others; the engine asks again as
+    soon as one of its downloads ends.
     """
 
     crawler: Crawler
+    per_host: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedScheduler:
@@ -389,6 +468,7 @@ class DistributedScheduler(Scheduler):
         # WorkerCoordinator deletes it when the last worker leaves.
         scheduler.persist = True
         scheduler.idle_before_close = 0  # never block the event loop waiting for requests
+        scheduler.per_host = leases_per_host(crawler.settings)
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -432,7 +512,7 @@ class DistributedScheduler(Scheduler):
             return None
         try:
             self.leases.flush()
-            request = self.leases.take(self.queue_key, self.spider)
+            request = self.leases.take(self.queue_key, self.spider, self.full_hosts())
         except RedisError as error:
             stop_worker_without_redis(self.crawler, error)
             return None
@@ -440,7 +520,18 @@ class DistributedScheduler(Scheduler):
             self.crawler.stats.inc_value("scheduler/dequeued/redis")
         return request
 
+    def full_hosts(self) -> list[str]:
+        """The hosts of which this worker's downloader holds `per_host` requests or more (waiting
+        for the shared politeness budget, or downloading): take no more of those for now."""
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        if downloader is None:
+            return []
+        held = Counter(request_host(request.url) for request in downloader.active)
+        return sorted(host for host, count in held.items() if count >= self.per_host)
+
     def has_pending_requests(self) -> bool:
+        # The shared frontier's requests, including those of hosts this worker is full of for
+        # now: the worker is not idle while they wait (its downloads of them end soon).
         if self._redis_lost():
             return False
         try:
@@ -556,8 +647,7 @@ class WorkerCoordinator:
             if self._busy():
                 self.last_active = now
                 self.waiting_logged = False
-            else:
-                self._look_for_work()
+            self._look_for_work()
             entry = {
                 "seen": now,
                 "active": self.last_active,
@@ -570,9 +660,10 @@ class WorkerCoordinator:
             logger.warning("Worker heartbeat failed: %s", error)
 
     def _look_for_work(self) -> None:
-        """An idle worker asks the shared frontier again now: Scrapy's engine, with nothing of
-        its own to do, looks only every 5 s, and a busy worker takes what others enqueue in the
-        meantime, leaving this one out of the crawl."""
+        """Ask the shared frontier again now: Scrapy's engine, with no download of its own
+        ending, looks only every 5 s, and what other workers enqueue, or leave there because
+        they hold their share of a host (DistributedScheduler), would wait that long. (The
+        engine takes nothing while its downloader is full.)"""
         slot = getattr(self.crawler.engine, "_slot", None)
         nextcall = getattr(slot, "nextcall", None)
         if nextcall is not None and slot.closing is None:

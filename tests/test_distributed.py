@@ -19,17 +19,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import redis
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy.settings import Settings
 from scrapy.utils.request import request_from_dict
+from scrapy.utils.test import get_crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from sqlite_utils import Database
 
 from archive.ingest import ItemQueueKeys, encode_item, redact_url
 from archive.warcs import iter_captures
-from crawler.distributed import JobKeys, JsonRequestSerializer
+from crawler.distributed import (
+    WORKER_SETTINGS,
+    DistributedScheduler,
+    JobKeys,
+    JsonRequestSerializer,
+    leases_per_host,
+    request_host,
+)
 from demosite import DemoSite, article_record, serve_demo_site
 from tests.conftest import DEMO_PROFILE, REPO, free_port, run_newsarchive
 
@@ -515,3 +526,83 @@ def test_job_keys_are_namespaced_per_site_and_host():
     assert keys.dupefilter.endswith(":dupefilter")
     assert "%" not in JobKeys.for_job("p", "a%(spider)s b").requests  # scrapy-redis formats keys
     assert KEYS.processing == "newsarchive:items:processing"
+
+
+class CappedJobSpider(Spider):
+    name = "news"
+    site_name = "capped"
+    start_urls = ("http://a.example/",)
+
+
+def open_worker(url: str, name: str, monkeypatch, **settings: object) -> DistributedScheduler:
+    """A worker's scheduler, opened on the job of CappedJobSpider; its downloader is a set of the
+    requests the test says are in it (waiting for the politeness budget, or downloading)."""
+    monkeypatch.setattr("crawler.distributed.worker_name", lambda: name)
+    crawler = get_crawler(
+        CappedJobSpider,
+        {**WORKER_SETTINGS, "NEWSARCHIVE_REDIS_URL": url, "REDIS_URL": url, **settings},
+    )
+    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(active=set()))
+    scheduler = DistributedScheduler.from_crawler(crawler)
+    scheduler.open(CappedJobSpider.from_crawler(crawler))
+    return scheduler
+
+
+def start_next(scheduler: DistributedScheduler) -> Request | None:
+    """What Scrapy's engine does: take the next request and hand it to the downloader."""
+    request = scheduler.next_request()
+    if request is not None:
+        scheduler.crawler.engine.downloader.active.add(request)
+    return request
+
+
+def test_a_worker_leaves_requests_of_a_host_it_is_full_of_to_the_others(redis_url, monkeypatch):
+    client = redis.Redis.from_url(redis_url)
+    one = open_worker(redis_url, "worker-one", monkeypatch, CONCURRENT_REQUESTS_PER_DOMAIN=2)
+    a = [f"http://a.example/{n}" for n in range(4)]
+    b = [f"http://user@B.example:8080/{n}" for n in range(2)]  # host b.example, as Scrapy's slot
+    for n, url in enumerate(a + b):
+        assert one.enqueue_request(Request(url, priority=100 - n))  # a.example's first
+    assert one.per_host == 2  # as many as it downloads from one host at once
+
+    # Two of a.example, then it skips a.example's others for b.example's; then it is full.
+    taken = [start_next(one) for _ in range(4)]
+    assert [request_host(request.url) for request in taken] == ["a.example"] * 2 + ["b.example"] * 2
+    assert [request.url for request in taken[:2]] == a[:2]
+    assert start_next(one) is None
+    assert one.has_pending_requests()  # not idle: a.example's others wait for a free place
+    assert client.zcard(one.queue_key) == 2
+
+    # Another worker takes them (at most one at a time, by the setting).
+    other = open_worker(redis_url, "worker-other", monkeypatch, NEWSARCHIVE_REDIS_LEASES_PER_HOST=1)
+    assert other.per_host == 1
+    assert start_next(other).url == a[2]
+    assert start_next(other) is None
+    assert client.zcard(other.queue_key) == 1
+
+    # A download of the first worker ends: it takes the last one; nothing is left.
+    one.crawler.engine.downloader.active.discard(taken[0])
+    assert start_next(one).url == a[3]
+    assert start_next(one) is None
+    assert not one.has_pending_requests()
+    # Every request is leased once, under the worker that took it (for lease recovery).
+    leases = [
+        json.loads(lease)
+        for lease in client.hvals(JobKeys.for_job("newsarchive", "capped@a.example").leased)
+    ]
+    assert Counter(lease["worker"] for lease in leases) == {"worker-one": 5, "worker-other": 1}
+    assert len({lease["data"] for lease in leases}) == 6
+
+
+def test_the_lease_limit_per_host_follows_the_concurrency_or_its_setting():
+    assert leases_per_host(Settings({"CONCURRENT_REQUESTS_PER_DOMAIN": 1})) == 1
+    assert leases_per_host(Settings({"CONCURRENT_REQUESTS_PER_DOMAIN": 32})) == 32
+    per_ip = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1, "CONCURRENT_REQUESTS_PER_IP": 4}
+    with pytest.warns(ScrapyDeprecationWarning):  # Scrapy deprecates the per-IP setting
+        assert leases_per_host(Settings(per_ip)) == 4
+    assert leases_per_host(Settings({"NEWSARCHIVE_REDIS_LEASES_PER_HOST": "3"})) == 3
+    for wrong in ("0", "-1", "two", "1.5", True):
+        with pytest.raises(ValueError, match="NEWSARCHIVE_REDIS_LEASES_PER_HOST must be a whole"):
+            leases_per_host(Settings({"NEWSARCHIVE_REDIS_LEASES_PER_HOST": wrong}))
+    assert request_host("https://u:p@News.Example:8443/a?b#c") == "news.example"
+    assert request_host("http://[::1]:8080/") == "::1"

@@ -48,13 +48,16 @@ class TimedSite:
     """The demo site over HTTP, noting when each request arrived (and its validators).
 
     Requests wait at the door until `open_door` is set: the test opens it once every worker
-    has joined the job, so that all of them share the crawl.
+    has joined the job, so that all of them share the crawl. Requests for the pages of
+    `held_paths` also wait for `release` (set by default).
     """
 
     site: DemoSite
     arrivals: list[tuple[float, str, bool]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     open_door: threading.Event = field(default_factory=threading.Event)
+    held_paths: set[str] = field(default_factory=set)
+    release: threading.Event = field(default_factory=threading.Event)
     url: str = ""
     robots: str | None = None  # robots.txt to serve instead of the demo site's
     # paths answered once with 429 and this Retry-After (seconds)
@@ -71,6 +74,7 @@ class TimedSite:
 @contextmanager
 def timed_site(site: DemoSite) -> Iterator[TimedSite]:
     timed = TimedSite(site)
+    timed.release.set()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -78,6 +82,8 @@ def timed_site(site: DemoSite) -> Iterator[TimedSite]:
 
         def do_GET(self) -> None:
             timed.open_door.wait(DEADLINE)
+            if self.path in timed.held_paths:
+                timed.release.wait(DEADLINE)
             conditional = bool(
                 self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")
             )
@@ -111,6 +117,7 @@ def timed_site(site: DemoSite) -> Iterator[TimedSite]:
         yield timed
     finally:
         timed.open_door.set()
+        timed.release.set()
         httpd.shutdown()
         httpd.server_close()
 
@@ -168,10 +175,14 @@ def test_workers_share_one_politeness_budget_per_site(redis_url, tmp_path, worke
     delay = 0.25
     client = redis.Redis.from_url(redis_url)
     site = DemoSite(articles=30)
+    article_paths = {str(site.ground_truth(i)["url_path"]) for i in range(30)}
     db = tmp_path / "archive.db"
     # The URL, as an operator would give it with a password: in the environment, not argv.
     env = {**os.environ, "NEWSARCHIVE_REDIS_URL": redis_url}
     with timed_site(site) as server:
+        # Article pages wait at the site until every worker holds a request (below).
+        server.held_paths = article_paths
+        server.release.clear()
         ingest = start_ingest(redis_url, db, tmp_path / "ingest.log")
         logs = [tmp_path / f"worker-{n}.log" for n in range(workers)]
         crawls = [
@@ -189,6 +200,19 @@ def test_workers_share_one_politeness_budget_per_site(redis_url, tmp_path, worke
         # The site opens once every worker has joined: all of them take part in the crawl.
         wait_for(lambda: client.hlen(job.workers) == workers, "workers joining", crawls, logs)
         server.open_door.set()
+        # While an article request waits at the site, holding the site's one request at a
+        # time, the worker that sent it takes no more than it can start (one per host), so
+        # every other worker takes requests from the frontier: each holds some at once.
+        wait_for(
+            lambda: (
+                {json.loads(lease)["worker"] for lease in client.hvals(job.leased)}
+                == {f"{socket.gethostname()}-{crawl.pid}" for crawl in crawls}
+            ),
+            "every worker holding requests",
+            crawls,
+            logs,
+        )
+        server.release.set()
         outputs = [crawl.communicate(timeout=DEADLINE)[0] for crawl in crawls]
         for crawl, output, log in zip(crawls, outputs, logs, strict=True):
             assert crawl.returncode == 0, log.read_text()[-3000:]
@@ -201,15 +225,14 @@ def test_workers_share_one_politeness_budget_per_site(redis_url, tmp_path, worke
     assert len(gaps) > 30
     assert min(gaps) >= 0.9 * delay, sorted(gaps)[:5]
     # Every article fetched once and stored once.
-    article_paths = {str(site.ground_truth(i)["url_path"]) for i in range(30)}
     fetched = Counter(path for path in server.paths() if path in article_paths)
     assert set(fetched) == article_paths
     assert max(fetched.values()) == 1, fetched.most_common(3)
     stored = article_urls(db)
     assert len(stored) == len(set(stored)) == 30
-    # The work was shared: more than one worker fetched pages.
+    # The work was shared: every worker fetched pages.
     pages = [int(output.split(" pages fetched")[0].rsplit(" ", 1)[1]) for output in outputs]
-    assert sum(count > 0 for count in pages) >= 2, pages
+    assert all(count > 0 for count in pages), pages
     assert sum(pages) >= 30
     # The host's budget in Redis: no lease left behind.
     host = host_key("newsarchive", "127.0.0.1")
