@@ -4,6 +4,8 @@ Defaults are polite, for a real news site. `newsarchive crawl --delay 0` (or `-s
 is meant for sites served locally.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "newsarchive"
 
 SPIDER_MODULES = ["crawler.spiders"]
@@ -112,6 +114,17 @@ EXTENSIONS = {
     "crawler.lock.ArchiveLockExtension": 50,
     "crawler.costs.CrawlProgress": 500,
 }
+# Scrapy's remote control (on by default in recent Scrapy) serves a localhost endpoint that
+# runs Python code sent to it, and leaves a job file in the user's state directory: a crawler
+# of the open web has no use for it, and importing it (aiohttp) costs every crawl about 0.17 s
+# of CPU. Scrapy imports every extension it names, even one set to None in EXTENSIONS, so it is
+# taken out of Scrapy's own list; REMOTE_CONTROL_ENABLED covers a list that names it again.
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if name != "scrapy.extensions.remote_control.RemoteControl"
+}
+REMOTE_CONTROL_ENABLED = False
 
 # Scrapy's defaults made explicit: asyncio reactor (extraction is awaited from a process pool).
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
