@@ -19,6 +19,7 @@ from scrapy.settings import Settings
 
 from archive.lock import ArchiveLock, ArchiveLocked
 from crawler.ledger import SHUTDOWN_SIGNAL_STAT
+from crawler.workers import preload_in_fork_server
 
 logger = logging.getLogger(__name__)
 
@@ -174,8 +175,10 @@ def start_extraction_server() -> None:
 
     The workers are forked from it and keep that, so a signal sent to every process of the
     crawl (Ctrl-C in a terminal, systemd's stop) does not kill a worker in the middle of a
-    page: the crawl stops them itself once the pages in flight are extracted.
+    page: the crawl stops them itself once the pages in flight are extracted. The fork server
+    imports the workers' modules as it starts, so that each worker need not.
     """
+    preload_in_fork_server()
     previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in SHUTDOWN_SIGNALS}
     try:
         multiprocessing.forkserver.ensure_running()

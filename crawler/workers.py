@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 from collections.abc import Mapping, Sequence
@@ -123,8 +124,24 @@ def extract_pages(pages: Sequence[tuple[Any, ...]]) -> list[Outcome | Exception]
     return outcomes
 
 
+# What the workers import (`warm_up`), imported once by multiprocessing's fork server, which
+# forks every worker with them loaded, instead of by each worker (about 0.4 s of CPU each).
+# "__main__" first: the fork server's default, kept.
+FORK_SERVER_PRELOAD = ("__main__", "scrapy.http", "archive.db", "crawler.extract", __name__)
+
+
+def preload_in_fork_server() -> None:
+    """Have the fork server, when it starts, import what every extraction worker needs.
+
+    Call before the fork server starts (the crawl starts it first thing, runner.py); once it
+    runs, this changes nothing. A module it cannot import is imported by each worker instead.
+    """
+    multiprocessing.forkserver.set_forkserver_preload(list(FORK_SERVER_PRELOAD))
+
+
 def warm_up() -> None:
-    # Import the heavy libraries once per worker, not on the first page.
+    # Import the heavy libraries once per worker, not on the first page (already done when
+    # the worker was forked from a fork server that preloaded them).
     import scrapy.http  # noqa: F401 - the base URL of a page's links (crawler/links.py)
 
     import archive.db  # noqa: F401
@@ -147,6 +164,7 @@ class ExtractionPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            preload_in_fork_server()  # when the pool's processes start the fork server
             context = multiprocessing.get_context("forkserver")
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=context, initializer=warm_up
