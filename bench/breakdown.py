@@ -78,11 +78,12 @@ SAVE_RUNS = 3
 
 def crawl_child(arguments: dict[str, Any]) -> None:
     """In the child process: crawl (under cProfile if asked), then write its own CPU counts."""
+    import crawler.options
     import crawler.runner
     import crawler.spiders.news  # loaded before the start-up count
 
     started_cpu = time.process_time()
-    options = crawler.runner.CrawlOptions(
+    options = crawler.options.CrawlOptions(
         db=arguments["db"],
         site=PROFILE,
         start_urls=[arguments["url"]],
@@ -248,7 +249,8 @@ def time_parse_page(pages: list[tuple[bytes, str]], site_url: str) -> float:
     from scrapy.http import HtmlResponse, Request
     from scrapy.utils.reactor import install_reactor
 
-    from crawler.runner import CrawlOptions, crawl_settings, spider_arguments
+    from crawler.options import CrawlOptions
+    from crawler.runner import crawl_settings, spider_arguments
     from crawler.spiders.news import NewsSpider
 
     options = CrawlOptions(db=str(OUT / "unused.db"), site=PROFILE, start_urls=[f"{site_url}/"])

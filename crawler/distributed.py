@@ -83,7 +83,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings, Settings
 
-    from crawler.runner import CrawlOptions
+    from crawler.options import CrawlOptions
 
 logger = logging.getLogger(__name__)
 

@@ -2,48 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import logging
-import multiprocessing
 import multiprocessing.forkserver
-import os
 import signal
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from types import FrameType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.lock import ArchiveLock, ArchiveLocked
+from archive.lock import ArchiveLock
 from crawler.ledger import SHUTDOWN_SIGNAL_STAT
 from crawler.workers import preload_in_fork_server
 
+if TYPE_CHECKING:
+    from crawler.options import CrawlOptions
+
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class CrawlOptions:
-    """What to crawl, into which archive, and how politely."""
-
-    db: str = "archive.db"
-    site: str | None = None
-    start_urls: list[str] = field(default_factory=list)
-    delay: float | None = None
-    max_pages: int | None = None
-    ignore_robots: bool = False
-    workers: int | None = None
-    log_file: str | None = None
-    log_level: str = "INFO"
-    trigger: str = "manual"
-    routes: list[str] = field(default_factory=list)
-    extra_settings: dict[str, object] = field(default_factory=dict)
-    # Archiving (docs/archiving.md): WARC capture and incremental re-crawls.
-    warc: bool = True
-    warc_dir: str | None = None
-    incremental: bool = True
 
 
 def is_local_url(url: str) -> bool:
@@ -210,45 +187,3 @@ def run_crawl(options: CrawlOptions) -> int | None:
     process.start(install_signal_handlers=False)
     crawl_id = crawler.stats.get_value("newsarchive/crawl_id") if crawler.stats else None
     return int(crawl_id) if crawl_id is not None else None
-
-
-def _crawl_child(options: CrawlOptions, results: Connection) -> None:
-    try:
-        results.send(run_crawl(options))
-    except ArchiveLocked as error:
-        results.send(error)
-
-
-def run_crawl_in_subprocess(options: CrawlOptions) -> int | None:
-    """Crawl in a fresh process, so callers can crawl repeatedly (Twisted's reactor runs once)."""
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_crawl_child, args=(options, sender), name="newsarchive-crawl")
-    child.start()
-
-    def forward(signum: int, frame: FrameType | None) -> None:
-        # SIGTERM (`kill`, systemd's stop) to this process stops the crawl gracefully too.
-        if child.pid is not None:
-            with contextlib.suppress(ProcessLookupError):  # it has just ended
-                os.kill(child.pid, signal.SIGTERM)
-
-    # Ctrl-C reaches the child too (same process group); it stops gracefully and we wait.
-    previous = {
-        signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
-        signal.SIGTERM: signal.signal(signal.SIGTERM, forward),
-    }
-    try:
-        child.join()
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if child.exitcode != 0:
-        raise CrawlProcessError(f"the crawl process exited with status {child.exitcode}")
-    result = receiver.recv() if receiver.poll() else None
-    if isinstance(result, ArchiveLocked):
-        raise result
-    return result
-
-
-class CrawlProcessError(RuntimeError):
-    """The crawling process ended abnormally (an uncaught error; see the log)."""

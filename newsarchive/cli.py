@@ -90,7 +90,7 @@ def _echo_summary(crawl: dict[str, Any]) -> None:
 
 def _run_crawl(options: Any) -> dict[str, Any]:
     """Run a crawl in a child process and return its ledger row."""
-    from crawler.runner import CrawlProcessError, run_crawl_in_subprocess
+    from crawler.launch import CrawlProcessError, run_crawl_in_subprocess
 
     try:
         crawl_id = run_crawl_in_subprocess(options)
@@ -133,8 +133,8 @@ def _warn_password_in_argv(redis_url: str, variable: str) -> None:
 
 
 def _check_crawl_arguments(site: str | None, start_urls: tuple[str, ...]) -> None:
+    from crawler.options import StartUrlError, split_start_urls
     from crawler.profiles import UnknownSiteProfile, load_profile
-    from crawler.spiders.news import StartUrlError, split_start_urls
 
     try:
         split_start_urls(list(start_urls))
@@ -244,7 +244,7 @@ def crawl(
     Exit status 75 (EX_TEMPFAIL) when another crawl of the same archive is running.
     """
     from archive.lock import check_unlocked
-    from crawler.runner import CrawlOptions
+    from crawler.options import CrawlOptions
 
     if not site and not start_urls:
         site = "antwerpspersbureau"
@@ -334,7 +334,7 @@ def _remove_database(path: Path) -> None:
 )
 def demo(articles: int, port: int, site_port: int, db: str, no_serve: bool, revisions: int) -> None:
     """Serve the bundled demo news site, crawl it into a fresh archive and publish it."""
-    from crawler.runner import CrawlOptions
+    from crawler.options import CrawlOptions
     from demosite import DemoSite, serve_demo_site
 
     db_path = Path(db)

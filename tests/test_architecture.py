@@ -6,6 +6,8 @@ Every import counts, the ones inside functions too: a lazy import is still a dep
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,3 +168,18 @@ def test_cycle_finder_finds_a_cycle() -> None:
 
 def test_no_import_cycle() -> None:
     assert cycles(import_graph()) == []
+
+
+def test_the_crawl_command_leaves_scrapy_to_the_crawl_process() -> None:
+    """`newsarchive crawl` checks its arguments and starts the crawl process without importing
+    Scrapy, the spider or extraction itself: the crawl process imports them (crawler/launch.py)."""
+    probe = (
+        "import sys, newsarchive.cli, crawler.launch, crawler.options, crawler.profiles\n"
+        "heavy = sorted(m for m in ('scrapy', 'crawler.spiders.news', 'crawler.extract', "
+        "'trafilatura') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == ""

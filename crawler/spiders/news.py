@@ -52,6 +52,7 @@ from crawler.incremental import RevisitPlanner, fetch_state
 from crawler.items import FetchedPage, FetchRecord, NotModified
 from crawler.links import PageLinks, links_of_response
 from crawler.middlewares import OutOfScope
+from crawler.options import StartUrlError, split_start_urls
 from crawler.profiles import SiteProfile, load_profile, profile_for_url
 from crawler.redirects import RedirectMemory, slash_twin
 from crawler.scope import SiteScope, TrapGuard, normalize_link, url_pattern
@@ -74,23 +75,6 @@ _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 NEW_CANDIDATE = "new"
 HELD_LISTING = "listing"
 NOTHING_NEW = "known"
-
-
-class StartUrlError(ValueError):
-    """A start URL that cannot be crawled."""
-
-
-def split_start_urls(value: str | list[str] | None) -> list[str]:
-    """Start URLs from a spider argument: a list, or one string separated by commas or spaces."""
-    if not value:
-        return []
-    items = value if isinstance(value, list) else re.split(r"[,\s]+", value)
-    urls = [item.strip() for item in items if item.strip()]
-    for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StartUrlError(f"not an http(s) URL: {url!r}")
-    return urls
 
 
 def site_root(url: str) -> str:
