@@ -183,3 +183,18 @@ def test_the_crawl_command_leaves_scrapy_to_the_crawl_process() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_crawl_process_leaves_extraction_to_the_workers() -> None:
+    """The crawl process follows links and stores; trafilatura runs in the extraction workers
+    only, so the crawl process does not pay for importing it."""
+    probe = (
+        "import sys, crawler.runner, crawler.spiders.news, crawler.middlewares, crawler.warc\n"
+        "import crawler.pipelines.extraction, crawler.pipelines.revisits\n"
+        "import crawler.pipelines.storage\n"
+        "print('trafilatura' in sys.modules, 'crawler.extract' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]

@@ -46,7 +46,7 @@ from crawler.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
-from crawler.extract import looks_like_listing_url
+from crawler.extraction.listing import looks_like_listing_url
 from crawler.frontier import DEFAULT_TRAP_PATIENCE, ListingFrontier, TrapCutter
 from crawler.incremental import RevisitPlanner, fetch_state
 from crawler.items import FetchedPage, FetchRecord, NotModified
