@@ -410,8 +410,8 @@ def _page_h1_showing_social_title(
     return None
 
 
-# Elements read around a headline for its kicker: the headline's parent, grandparent and their
-# descendants, a bounded number of them (a headline's block is small; a page's body is not).
+# Elements read around a headline for its kicker: the descendants of its parent, grandparent and
+# great-grandparent, a bounded number of each (a headline's block is small; a page's body is not).
 KICKER_ANCESTORS = 3
 KICKER_NEARBY_ELEMENTS = 60
 
@@ -440,8 +440,8 @@ def _shown_near(headline: etree._Element, words: list[str]) -> bool:
 
 
 def with_declared_kicker(page: Page, title: str, head_title: str, strip_names: list[str]) -> str:
-    """ "Kicker: headline" when the page's main head title (og:title, else twitter:title …) is
-    the kicker shown with the headline, a separator and the headline; else title.
+    """The title as "Kicker: headline" when the page's main head title (og:title, else
+    twitter:title …) is the kicker shown with the headline, a separator and the headline.
 
     The page prints "Entwurf des Selbstbestimmungsgesetzes" over "Ein bisschen Fortschritt", and
     its og:title says "Entwurf des Selbstbestimmungsgesetzes: Ein bisschen Fortschritt": the
@@ -451,13 +451,13 @@ def with_declared_kicker(page: Page, title: str, head_title: str, strip_names: l
     """
     if page.headline is None or not head_title:
         return title
+    headline_words = _words(title)
     declared = _DECLARED_KICKER_RE.match(_strip_site_name(clean_text(head_title), strip_names))
-    if declared is None or _words(declared["headline"]) != _words(title):
+    if declared is None or _words(declared["headline"]) != headline_words:
         return title
     kicker_words = _words(declared["kicker"])
     if not kicker_words:
         return title
-    headline_words = _words(title)
     # the headline may be printed twice (a breadcrumb's <h1>, the article header's <h2>)
     shown = (
         element
