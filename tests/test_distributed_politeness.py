@@ -166,6 +166,29 @@ def stop_ingest(ingest: subprocess.Popen, client: redis.Redis, log: Path) -> str
     return output
 
 
+def start_workers(
+    server_url: str,
+    db: Path,
+    logs: list[Path],
+    *options: str,
+    redis_url: str | None = None,
+    env: dict[str, str] | None = None,
+) -> list[subprocess.Popen]:
+    """One `newsarchive crawl` worker of the demo job per log, one extraction worker each, no
+    WARC, ending 2 s after the frontier empties; Redis by --redis or by the environment."""
+    redis_option = ("--redis", redis_url) if redis_url else ()
+    return [
+        newsarchive(
+            *("crawl", "--site", DEMO_PROFILE, "--start-url", f"{server_url}/"),
+            *("--workers", "1", "--no-warc", "--db", str(db), *redis_option),
+            *("--set", "NEWSARCHIVE_REDIS_IDLE_TIMEOUT=2", *options),
+            log=log,
+            env=env,
+        )
+        for log in logs
+    ]
+
+
 def job_of(url: str) -> JobKeys:
     return JobKeys.for_job("newsarchive", f"{DEMO_PROFILE}@{url.removeprefix('http://')}")
 
@@ -185,17 +208,10 @@ def test_workers_share_one_politeness_budget_per_site(redis_url, tmp_path, worke
         server.release.clear()
         ingest = start_ingest(redis_url, db, tmp_path / "ingest.log")
         logs = [tmp_path / f"worker-{n}.log" for n in range(workers)]
-        crawls = [
-            newsarchive(
-                *("crawl", "--site", DEMO_PROFILE, "--start-url", f"{server.url}/"),
-                *("--delay", str(delay), "--workers", "1", "--no-warc", "--db", str(db)),
-                # Requests wait at the site's door until all workers are up: no timeout then.
-                *("--set", "NEWSARCHIVE_REDIS_IDLE_TIMEOUT=2", "--set", "DOWNLOAD_TIMEOUT=300"),
-                log=log,
-                env=env,
-            )
-            for log in logs
-        ]
+        # Requests wait at the site's door until all workers are up: no timeout then.
+        crawls = start_workers(
+            server.url, db, logs, "--delay", str(delay), "--set", "DOWNLOAD_TIMEOUT=300", env=env
+        )
         job = job_of(server.url)
         # The site opens once every worker has joined: all of them take part in the crawl.
         wait_for(lambda: client.hlen(job.workers) == workers, "workers joining", crawls, logs)
@@ -253,16 +269,8 @@ def test_crawl_delay_and_retry_after_hold_for_every_worker(redis_url, tmp_path):
         server.throttle_once[throttled] = 2
         ingest = start_ingest(redis_url, db, tmp_path / "ingest.log")
         logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
-        crawls = [
-            newsarchive(
-                *("crawl", "--site", DEMO_PROFILE, "--start-url", f"{server.url}/"),
-                *("--delay", "0.1", "--workers", "1", "--redis", redis_url, "--db", str(db)),
-                *("--no-warc", "--set", "NEWSARCHIVE_REDIS_IDLE_TIMEOUT=2"),
-                *("--set", "DOWNLOAD_TIMEOUT=300"),
-                log=log,
-            )
-            for log in logs
-        ]
+        workers_options = ("--delay", "0.1", "--set", "DOWNLOAD_TIMEOUT=300")
+        crawls = start_workers(server.url, db, logs, *workers_options, redis_url=redis_url)
         wait_for(lambda: client.hlen(job_of(server.url).workers) == 2, "joining", crawls, logs)
         server.open_door.set()
         for crawl, log in zip(crawls, logs, strict=True):
@@ -326,17 +334,14 @@ def test_requests_of_a_killed_worker_go_to_another(redis_url, tmp_path):
         try:
             ingest = start_ingest(redis_url, db, tmp_path / "ingest.log")
             logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
-            crawls = [
-                newsarchive(
-                    *("crawl", "--site", DEMO_PROFILE, "--start-url", f"{server.url}/"),
-                    *("--delay", "0", "--workers", "1", "--redis", redis_url, "--db", str(db)),
-                    *("--no-warc", "--set", "DOWNLOAD_DELAY=0.05", "--set", "DOWNLOAD_TIMEOUT=60"),
-                    *("--set", "NEWSARCHIVE_REDIS_IDLE_TIMEOUT=2"),
-                    *("--set", "NEWSARCHIVE_REDIS_WORKER_TIMEOUT=6"),
-                    log=log,
-                )
-                for log in logs
-            ]
+            crawls = start_workers(
+                server.url,
+                db,
+                logs,
+                *("--delay", "0", "--set", "DOWNLOAD_DELAY=0.05", "--set", "DOWNLOAD_TIMEOUT=60"),
+                *("--set", "NEWSARCHIVE_REDIS_WORKER_TIMEOUT=6"),
+                redis_url=redis_url,
+            )
             victim, survivor = crawls
             job = job_of(server.url)
             victim_name = f"{socket.gethostname()}-{victim.pid}"
