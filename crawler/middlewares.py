@@ -165,9 +165,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         current = getattr(spider, "download_delay", default)
         if delay <= current:
             return
-        # Delays are randomised by ±jitter around their value: keep the shortest draw ≥ asked.
-        jitter = min(self.crawler.settings.getfloat("DOWNLOAD_DELAY_JITTER"), 0.5)
-        delay /= 1 - jitter
+        delay = delay_at_least(delay, self.crawler.settings.getfloat("DOWNLOAD_DELAY_JITTER"))
         logger.info(
             "robots.txt of %s asks a Crawl-delay of %s s: using %.1f s",
             netloc,
@@ -196,6 +194,13 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._parsers[netloc] = disallow_all
         if isinstance(waiting, Deferred):
             waiting.callback(disallow_all)
+
+
+def delay_at_least(seconds: float, jitter: float | None) -> float:
+    """A slot delay whose every draw is at least `seconds`: Scrapy draws each wait from the
+    delay ± jitter (at most half of it here), so a delay of `seconds` itself can come out a
+    third shorter with the default jitter."""
+    return seconds / (1 - min(max(jitter or 0.0, 0.0), 0.5))
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
@@ -257,7 +262,7 @@ class RetryAfterMiddleware:
             wait,
         )
         if slot is not None:
-            slot.delay = max(slot.delay, wait)
+            slot.delay = max(slot.delay, delay_at_least(wait, slot.jitter))
         request.meta["backed_off"] = True
         return response
 

@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 
 from archive.lock import ArchiveLock
 from crawler.ledger import SHUTDOWN_SIGNAL_STAT
+from crawler.middlewares import delay_at_least
 from crawler.workers import preload_in_fork_server
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def crawl_settings(options: CrawlOptions) -> Settings:
     if options.delay is not None:
         # --delay is a minimum: the randomised delay is centred above it.
         jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER")
-        overrides["DOWNLOAD_DELAY"] = options.delay / (1 - min(jitter, 0.5))
+        overrides["DOWNLOAD_DELAY"] = delay_at_least(options.delay, jitter)
         if options.delay == 0:
             # No politeness wanted (a local copy): full speed, no throttling.
             overrides.update(

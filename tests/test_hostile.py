@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy.core.downloader import Slot
 from sqlite_utils import Database
 
+from crawler.middlewares import delay_at_least
 from tests.conftest import REPO
 from tests.hostile import (
     BOUNDED_CASES,
@@ -128,6 +130,15 @@ def test_retry_after_is_honoured_then_the_crawl_resumes(hostile_crawl):
     first, second = site.request_times["/busy/"][:2]
     assert second - first >= 2.0
     assert hostile_crawl["articles"]["/busy/"]["title"] == "Na het wachten"
+
+
+@pytest.mark.parametrize("jitter", [None, 0.0, 1 / 3, 0.5])
+def test_a_wait_asked_for_is_never_drawn_shorter(jitter):
+    """Scrapy draws each wait from the slot's delay ± jitter: a Retry-After or Crawl-delay of
+    2 s must give a delay whose shortest draw is still 2 s."""
+    slot = Slot(concurrency=1, delay=delay_at_least(2.0, jitter), jitter=jitter)
+    assert min(slot.download_delay() for _ in range(2000)) >= 2.0
+    assert slot.delay * (1 - (jitter or 0.0)) == pytest.approx(2.0)
 
 
 def test_memory_stays_bounded(hostile_crawl):
