@@ -102,7 +102,7 @@ __all__ = [
     "url_slug_text",
 ]
 
-EXTRACTOR_VERSION = f"newsarchive-extract/1.7 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/1.8 trafilatura/{trafilatura.__version__}"
 
 
 RECORD_FIELDS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -473,6 +474,39 @@ def with_declared_kicker(page: Page, title: str, head_title: str, strip_names: l
     return title
 
 
+# What marks a page that runs on, entry after entry: a news ticker ("+++" between its news), a
+# live blog; schema.org's LiveBlogPosting says it outright.
+_RUNNING_PAGE_RE = re.compile(r"ticker|live-?blog|\+\+\+", re.IGNORECASE)
+
+
+def running_page_name(page: Page, title: str, strip_names: list[str]) -> str | None:
+    """The standing name of a news ticker or live blog whose heading shows its latest entry.
+
+    "Nahost-Ticker: Palästinenser von Siedlern erschossen" is the <h1> of a page that the
+    JSON-LD headline and the address call "Krieg in Israel und Gaza im News-Ticker vom 26.
+    August bis 1. September". The <h1> changes with each update; the name is what the page is,
+    and two fetches of the same page keep the same title. The name must be what the URL spells
+    (more of its words than the heading's), so a stale JSON-LD headline stays out.
+    """
+    article = article_node(page)
+    if article is None:
+        return None
+    name = ld_text(article.get("headline"))
+    if not name:
+        return None
+    name = _strip_site_name(html.unescape(name), strip_names)
+    if not name or _same_words(name, title):
+        return None
+    running = "LiveBlogPosting" in ld_types(article) or any(
+        _RUNNING_PAGE_RE.search(text) for text in (page.url, name, title)
+    )
+    if not running:
+        return None
+    slug = [url_slug_text(page.url)]
+    name_share, title_share = headline_agreement(name, slug)[1], headline_agreement(title, slug)[1]
+    return name if name_share > title_share else None
+
+
 def extract_title(page: Page, site_names: list[str]) -> str | None:
     """The headline, with the kicker the publisher declares as part of it; page.headline is set
     to the element showing it, when there is one.
@@ -483,11 +517,14 @@ def extract_title(page: Page, site_names: list[str]) -> str | None:
     In order: the profile's title selectors; the visible heading that agrees with the head
     titles (pick_headline); the head titles (og:title …, JSON-LD, the article's only <h1>,
     <title>); and, when every head title is only the site's name, the first visible heading.
+    A news ticker or live blog is titled by its standing name (running_page_name).
     """
     title = _visible_headline(page, site_names)
     if title is None:
         return None
     strip_names = [*site_names, *_host_names(page.url)]
+    if running_name := running_page_name(page, title, strip_names):
+        return running_name
     head_titles = _head_titles(page)
     return with_declared_kicker(page, title, head_titles[0] if head_titles else "", strip_names)
 
