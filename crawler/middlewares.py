@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -18,6 +19,7 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
+from crawler.options import delay_at_least, delay_jitter
 from crawler.scope import SiteScope
 from crawler.signals import robots_fetched
 
@@ -148,8 +150,9 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _apply_crawl_delay(self, netloc: str, request: Request) -> None:
         """Honour a robots.txt Crawl-delay (up to NEWSARCHIVE_MAX_CRAWL_DELAY seconds).
 
-        The crawl covers one site, so the spider's download_delay is raised: Scrapy uses it
-        for new download slots and AutoThrottle never goes below it.
+        The crawl covers one site, so the delay is the crawl's least delay from now on: the
+        spider's download_delay (what the distributed budget and the cost report read), the
+        host's slot, the delay of slots made later, and AutoThrottle's minimum.
         """
         parser = self._parsers.get(netloc)
         spider = self.crawler.spider
@@ -163,9 +166,10 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         delay = min(float(asked), limit)
         default = self.crawler.settings.getfloat("DOWNLOAD_DELAY")
         current = getattr(spider, "download_delay", default)
+        # the current delay's shortest draw must keep the Crawl-delay, not the delay itself
+        delay = delay_at_least(delay, delay_jitter(self.crawler.settings))
         if delay <= current:
             return
-        delay = delay_at_least(delay, self.crawler.settings.getfloat("DOWNLOAD_DELAY_JITTER"))
         logger.info(
             "robots.txt of %s asks a Crawl-delay of %s s: using %.1f s",
             netloc,
@@ -179,6 +183,13 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             slot = downloader.slots.get(downloader.get_slot_key(request))
             if slot is not None:
                 slot.delay = max(slot.delay, delay)
+            # a slot made later (another host, an idle slot closed and made again) starts here
+            downloader._delay = max(downloader._delay, delay)
+        # AutoThrottle lowers a slot's delay towards the server's latency, down to its minimum
+        # (DOWNLOAD_DELAY): the Crawl-delay becomes that minimum
+        for extension in self.crawler.extensions.middlewares:
+            if isinstance(extension, AutoThrottle):
+                extension.mindelay = max(getattr(extension, "mindelay", 0.0), delay)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         logger.warning(
@@ -194,13 +205,6 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._parsers[netloc] = disallow_all
         if isinstance(waiting, Deferred):
             waiting.callback(disallow_all)
-
-
-def delay_at_least(seconds: float, jitter: float | None) -> float:
-    """A slot delay whose every draw is at least `seconds`: Scrapy draws each wait from the
-    delay ± jitter (at most half of it here), so a delay of `seconds` itself can come out a
-    third shorter with the default jitter."""
-    return seconds / (1 - min(max(jitter or 0.0, 0.0), 0.5))
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
@@ -229,6 +233,8 @@ class RetryAfterMiddleware:
         self.crawler = crawler
         self.max_wait = crawler.settings.getfloat("NEWSARCHIVE_MAX_RETRY_AFTER", 300.0)
         self.normal_delay = crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0)
+        # a jitter that would draw waits below what a site asks stops the crawl before it starts
+        delay_jitter(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -240,7 +246,9 @@ class RetryAfterMiddleware:
         slot = self._slot(request)
         if response.status not in (429, 503):
             if slot is not None and request.meta.get("backed_off"):
-                slot.delay = max(self.normal_delay, 0.0)
+                # back to the least delay, a robots.txt Crawl-delay included
+                spider_delay = getattr(self.crawler.spider, "download_delay", 0.0) or 0.0
+                slot.delay = max(self.normal_delay, float(spider_delay), 0.0)
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"))
         if wait is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -27,6 +28,34 @@ class CrawlOptions:
     warc: bool = True
     warc_dir: str | None = None
     incremental: bool = True
+
+
+# Scrapy draws each wait from the delay × (1 ± jitter). A minimum the crawl must keep (--delay,
+# Crawl-delay, Retry-After) becomes a delay of minimum / (1 - jitter): above one half, that is
+# more than twice the minimum, and the draws spread over more than a factor of three.
+MAX_DELAY_JITTER = 0.5
+
+
+def delay_jitter(settings: Any) -> float:
+    """DOWNLOAD_DELAY_JITTER, checked: a share of the delay from 0 to MAX_DELAY_JITTER."""
+    raw = settings.get("DOWNLOAD_DELAY_JITTER", 0.0)
+    try:
+        jitter = float(raw)
+    except (TypeError, ValueError):
+        jitter = -1.0
+    if not 0 <= jitter <= MAX_DELAY_JITTER:
+        raise ValueError(
+            f"DOWNLOAD_DELAY_JITTER must be a share of the delay from 0 to {MAX_DELAY_JITTER} "
+            f"(each wait is drawn from the delay × (1 ± jitter)), not {raw!r}"
+        )
+    return jitter
+
+
+def delay_at_least(seconds: float, jitter: float | None) -> float:
+    """A slot delay whose every draw is at least `seconds`: Scrapy draws each wait from the
+    delay ± jitter, so a delay of `seconds` itself can come out a third shorter with the default
+    jitter. jitter is one delay_jitter accepts."""
+    return seconds / (1 - min(max(jitter or 0.0, 0.0), MAX_DELAY_JITTER))
 
 
 class StartUrlError(ValueError):

@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import multiprocessing.forkserver
 import signal
+from collections import ChainMap
 from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from scrapy.settings import Settings
 
 from archive.lock import ArchiveLock
 from crawler.ledger import SHUTDOWN_SIGNAL_STAT
-from crawler.middlewares import delay_at_least
+from crawler.options import delay_at_least, delay_jitter
 from crawler.workers import preload_in_fork_server
 
 if TYPE_CHECKING:
@@ -45,8 +46,9 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "LOG_LEVEL": options.log_level,
     }
     if options.delay is not None:
-        # --delay is a minimum: the randomised delay is centred above it.
-        jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER")
+        # --delay is a minimum: the randomised delay is centred above it, by the jitter the run
+        # will draw with (a --set DOWNLOAD_DELAY_JITTER included)
+        jitter = delay_jitter(ChainMap(options.extra_settings, settings))
         overrides["DOWNLOAD_DELAY"] = delay_at_least(options.delay, jitter)
         if options.delay == 0:
             # No politeness wanted (a local copy): full speed, no throttling.

@@ -151,6 +151,13 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
         settings[name.strip()] = value
+    if "DOWNLOAD_DELAY_JITTER" in settings:
+        from crawler.options import delay_jitter
+
+        try:
+            delay_jitter(settings)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--set") from error
     if "NEWSARCHIVE_WARC_GZIP_LEVEL" in settings:
         from crawler.warc import warc_gzip_level
 

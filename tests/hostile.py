@@ -182,6 +182,11 @@ class HostileHandler(BaseHTTPRequestHandler):
             self.send_body(article("Grote tabel", "<table>" + cells * 1000 + "</table>"))
         elif path == "/deep-nesting/":
             self.send_body(article("Diep", "<div>" * 10_000 + PROSE + "</div>" * 10_000))
+        elif path.startswith("/chain/"):
+            # articles that answer at once, each linking to the next (not linked from "/")
+            number = int(path.split("/")[2])
+            link = f"<p>Lees ook <a href='/chain/{number + 1}/'>het volgende artikel</a>.</p>"
+            self.send_body(article(f"Artikel {number}", PROSE + link))
         elif path.startswith("/calendar/"):
             year, month = int(path.split("/")[2]), int(path.split("/")[3])
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -62,6 +62,8 @@ def test_extract_unreadable_file_gets_its_line_and_exit_1(runner, tmp_path):
         (["crawl", "--delay", "-1"], "-1"),
         (["crawl", "--set", "NEWSARCHIVE_WARC_GZIP_LEVEL=fast"], "from 1 (fastest) to 9"),
         (["crawl", "--set", "NEWSARCHIVE_WARC_GZIP_LEVEL=0"], "not '0'"),
+        (["crawl", "--set", "DOWNLOAD_DELAY_JITTER=0.8"], "from 0 to 0.5"),
+        (["crawl", "--set", "DOWNLOAD_DELAY_JITTER=wide"], "not 'wide'"),
         (["extract", "x.html", "--site", "nosuchsite"], "nosuchsite"),
     ],
 )

@@ -13,7 +13,8 @@ import pytest
 from scrapy.core.downloader import Slot
 from sqlite_utils import Database
 
-from crawler.middlewares import delay_at_least
+from crawler.options import CrawlOptions, delay_at_least, delay_jitter
+from crawler.runner import crawl_settings
 from tests.conftest import REPO
 from tests.hostile import (
     BOUNDED_CASES,
@@ -27,10 +28,12 @@ TRAP_CAP = 40
 MAX_QUERY_PAGE = 30
 
 
-def scrapy_crawl(db: Path, site: HostileSite, *settings: str) -> subprocess.CompletedProcess:
+def scrapy_crawl(
+    db: Path, site: HostileSite, *settings: str, start: str = "/"
+) -> subprocess.CompletedProcess:
     """Crawl with short limits through `scrapy crawl`, as an operator tuning settings would."""
     args = [
-        sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_url={site.url}/",
+        sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_url={site.url}{start}",
         "-s", f"NEWSARCHIVE_DB={db}", "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
         "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1",
@@ -141,6 +144,30 @@ def test_a_wait_asked_for_is_never_drawn_shorter(jitter):
     assert slot.delay * (1 - (jitter or 0.0)) == pytest.approx(2.0)
 
 
+@pytest.mark.parametrize(
+    ("extra", "least_draw"),
+    [
+        ({}, 1.0),
+        # the jitter of the run, set beside --delay, widens the draw: the delay follows
+        ({"DOWNLOAD_DELAY_JITTER": "0.5"}, 1.0),
+        ({"DOWNLOAD_DELAY_JITTER": "0"}, 1.0),
+    ],
+)
+def test_delay_option_is_the_least_wait_whatever_the_jitter(extra, least_draw):
+    settings = crawl_settings(CrawlOptions(delay=1.0, extra_settings=extra))
+    jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER")
+    slot = Slot(concurrency=1, delay=settings.getfloat("DOWNLOAD_DELAY"), jitter=jitter)
+    assert slot.delay * (1 - jitter) == pytest.approx(least_draw)
+
+
+@pytest.mark.parametrize("jitter", ["0.6", "1", "-0.1", "wide"])
+def test_a_jitter_that_could_undercut_a_delay_is_refused(jitter):
+    with pytest.raises(ValueError, match="DOWNLOAD_DELAY_JITTER must be"):
+        delay_jitter({"DOWNLOAD_DELAY_JITTER": jitter})
+    with pytest.raises(ValueError, match="DOWNLOAD_DELAY_JITTER must be"):
+        crawl_settings(CrawlOptions(delay=1.0, extra_settings={"DOWNLOAD_DELAY_JITTER": jitter}))
+
+
 def test_memory_stays_bounded(hostile_crawl):
     assert hostile_crawl["peak_mib"] < 1024
 
@@ -207,14 +234,25 @@ def test_public_addresses(address, public):
     assert is_public_address(ipaddress.ip_address(address)) is public
 
 
-def test_crawl_delay_is_honoured(tmp_path):
-    robots = b"User-agent: *\nCrawl-delay: 2\nAllow: /\n"
+@pytest.mark.parametrize("autothrottle", [False, True])
+def test_crawl_delay_is_honoured(tmp_path, autothrottle):
+    """AutoThrottle lowers a slot's delay towards a fast server's latency, never under the
+    Crawl-delay."""
+    robots = b"User-agent: *\nCrawl-delay: 1\nAllow: /\n"
     with serve_hostile_site(robots=robots) as site:
-        scrapy_crawl(tmp_path / "archive.db", site, "CLOSESPIDER_PAGECOUNT=4")
-    times = [when for when, path in site.timeline if path != "/robots.txt"]
-    assert len(times) >= 3
+        scrapy_crawl(
+            tmp_path / "archive.db",
+            site,
+            "CLOSESPIDER_PAGECOUNT=10",
+            f"AUTOTHROTTLE_ENABLED={autothrottle}",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            # a chain of pages that answer at once: AutoThrottle's delay would fall fastest
+            start="/chain/1/",
+        )
+    times = [when for when, path in site.timeline if path.startswith("/chain/")]
+    assert len(times) >= 5, site.timeline
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert min(gaps) >= 1.9, gaps
+    assert min(gaps) >= 0.9, gaps
 
 
 def test_traps_are_cut_by_yield_with_the_default_caps(tmp_path):
