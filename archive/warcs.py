@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import heapq
 import io
 import json
 import logging
 import os
+import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -86,11 +88,75 @@ def write_cdxj_index(directory: str | Path, files: list[Path], output: Path) -> 
     return output
 
 
-def write_index_lines(lines: list[str], output: Path) -> Path:
+# CDXJ lines a crawl holds in memory before it writes them, sorted, to a run file: about 22 MiB.
+SPOOLED_INDEX_LINES = 50_000
+
+
+class IndexLineSpool:
+    """The CDXJ lines of a crawl's captures, made as each record is written (`cdxj_line`).
+
+    A line takes about 440 bytes of memory, so a crawl of a million responses would hold some
+    420 MiB of them until it closes. Past `max_lines` the lines go, sorted, to a run file in
+    `directory` (`.spool-*.part`); the index is the merge of the runs and the lines still held.
+    A run that cannot be written (a full disk) leaves its lines in memory: nothing is lost.
+    """
+
+    def __init__(self, directory: str | Path, max_lines: int = SPOOLED_INDEX_LINES) -> None:
+        self.directory = Path(directory)
+        self.max_lines = max_lines
+        self.runs: list[Path] = []
+        self._lines: list[str] = []
+        self._spilled = 0
+        self._spilling = True
+
+    def __len__(self) -> int:
+        return len(self._lines) + self._spilled
+
+    def append(self, line: str) -> None:
+        self._lines.append(line)
+        if self._spilling and len(self._lines) >= self.max_lines:
+            self._spill()
+
+    def _spill(self) -> None:
+        self._lines.sort()
+        run = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".spool-", suffix=".part", dir=self.directory)
+            run = Path(name)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.writelines(self._lines)
+        except OSError as error:
+            if run is not None:
+                run.unlink(missing_ok=True)
+            self._spilling = False
+            logger.warning("CDXJ lines kept in memory: cannot write them to %s: %s", run, error)
+            return
+        self.runs.append(run)
+        self._spilled += len(self._lines)
+        self._lines = []
+
+    def sorted_lines(self) -> Iterator[str]:
+        """Every line, in index order."""
+        with contextlib.ExitStack() as stack:
+            runs = [
+                stack.enter_context(run.open(encoding="utf-8", newline="")) for run in self.runs
+            ]
+            yield from heapq.merge(*runs, sorted(self._lines))
+
+    def discard(self) -> None:
+        """Remove the run files (once the index is written, or when it cannot be)."""
+        for run in self.runs:
+            run.unlink(missing_ok=True)
+        self.runs = []
+
+
+def write_index_lines(lines: list[str] | IndexLineSpool, output: Path) -> Path:
     """Write CDXJ lines made at capture (`cdxj_line`) as a sorted index, as `write_cdxj_index`
     would have made it from the files, without reading them again."""
+    ordered = lines.sorted_lines() if isinstance(lines, IndexLineSpool) else sorted(lines)
     with _written_whole(output) as out:
-        out.writelines(sorted(lines))
+        out.writelines(ordered)
     return output
 
 

@@ -36,7 +36,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.warcs import (
+    INDEX_FOLDER,
+    SPOOLED_INDEX_LINES,
     WARC_SUFFIX,
+    IndexLineSpool,
     cdxj_line,
     default_warc_dir,
     index_path,
@@ -125,6 +128,7 @@ class RotatingWarcWriter:
         max_size: int = DEFAULT_MAX_SIZE,
         info: dict[str, str] | None = None,
         gzip_level: int = GZIP_LEVEL,
+        spooled_lines: int = SPOOLED_INDEX_LINES,
     ):
         self.directory = Path(directory)
         self.gzip_level = gzip_level
@@ -135,8 +139,9 @@ class RotatingWarcWriter:
         self.files: list[str] = []
         self.records = 0
         self.bytes_written = 0
-        # The CDXJ index line of each response written, made as it is written (cdxj_line).
-        self.index_lines: list[str] = []
+        # The CDXJ index line of each response written, made as it is written (cdxj_line),
+        # spooled to run files beside the index past a bound
+        self.index_lines = IndexLineSpool(self.directory / INDEX_FOLDER, spooled_lines)
         self._serial = 0
         self._size = 0  # of the current file
         self._stream: IO[bytes] | None = None
@@ -465,6 +470,8 @@ class WarcCaptureMiddleware:
             self.stats.set_value("newsarchive/warc/index", None)
             logger.error("Cannot write the CDXJ index %s: %s", self._index_file(), error)
             return
+        finally:
+            self.writer.index_lines.discard()
         self.stats.set_value("newsarchive/warc/index", str(index))
         logger.info(
             "WARC: %d records, %d bytes in %d file(s) in %s; index %s",

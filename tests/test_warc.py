@@ -14,6 +14,8 @@ from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.warcs import (
+    SPOOLED_INDEX_LINES,
+    IndexLineSpool,
     default_warc_dir,
     iter_captures,
     read_capture,
@@ -280,10 +282,14 @@ def test_demo_crawl_writes_a_cdxj_index(demo_archive):
     assert index.read_text() == read.read_text()  # made at capture, as read from the files
 
 
-def test_index_made_at_capture_is_the_index_read_from_the_files(tmp_path):
+@pytest.mark.parametrize("spooled_lines", [SPOOLED_INDEX_LINES, 3, 1])
+def test_index_made_at_capture_is_the_index_read_from_the_files(tmp_path, spooled_lines):
     """The lines made as records are written give the index the CDXJ indexer makes by reading
-    the files: every kind of response, a revisit, evidence records, several files."""
-    writer = RotatingWarcWriter(tmp_path, prefix="newsarchive-00001", max_size=3000)
+    the files: every kind of response, a revisit, evidence records, several files; held in
+    memory or spooled to sorted run files and merged."""
+    writer = RotatingWarcWriter(
+        tmp_path, prefix="newsarchive-00001", max_size=3000, spooled_lines=spooled_lines
+    )
     answers = [
         ("http://127.0.0.1/b/", 200, [("Content-Type", "text/html; charset=UTF-8")], b"<p>b</p>"),
         ("http://127.0.0.1/robots.txt", 200, [("Content-Type", "text/plain")], b"User-agent: *"),
@@ -301,10 +307,27 @@ def test_index_made_at_capture_is_the_index_read_from_the_files(tmp_path):
         writer.write_exchange(answer)
     writer.close()
     assert len(warc_files(tmp_path)) > 1
+    assert len(writer.index_lines.runs) == len(answers) // spooled_lines
     made = write_index_lines(writer.index_lines, tmp_path / "made.cdxj").read_text()
     read = write_cdxj_index(tmp_path, warc_files(tmp_path), tmp_path / "read.cdxj").read_text()
     assert made == read
     assert len(made.splitlines()) == len(answers)
+    writer.index_lines.discard()
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_index_lines_stay_in_memory_when_no_run_file_can_be_written(tmp_path, caplog):
+    """A run file that cannot be written (here: its folder is a file) loses no line."""
+    blocked = tmp_path / "indexes"
+    blocked.write_text("not a folder")
+    spool = IndexLineSpool(blocked, max_lines=2)
+    lines = [f"org,example)/{n} 2024 {{}}\n" for n in (5, 3, 9, 1, 7)]
+    for line in lines:
+        spool.append(line)
+    assert spool.runs == []
+    assert len(spool) == 5
+    assert "cannot write them" in caplog.text
+    assert list(spool.sorted_lines()) == sorted(lines)
 
 
 def test_gzip_level_trades_size_for_speed_and_every_level_reads_back(tmp_path):
