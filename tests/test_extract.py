@@ -396,6 +396,38 @@ def test_meta_author_is_used_when_it_names_a_person() -> None:
     assert record["authors"] == ["Katrien Vos"]
 
 
+@pytest.mark.parametrize(
+    ("named", "authors"),
+    [
+        # a label before the names, with or without a space after its colon
+        ("Von:Moritz Pieczewski-Freimuth", ["Moritz Pieczewski-Freimuth"]),
+        ("Interview: Harald Willenbrock", ["Harald Willenbrock"]),
+        # a blog's "posted by"
+        ("Eingestellt von Katrien Vos", ["Katrien Vos"]),
+        # a role after the name, or after a comma
+        ("Katrien Vos Chefredakteurin", ["Katrien Vos"]),
+        ("Katrien Vos, Senior Reporter", ["Katrien Vos"]),
+        # placeholders, labels and buttons name nobody
+        ("publisher", []),
+        ("No Author", []),
+        ("Eingestellt von Unknown", []),
+        ("Follow", []),
+        ("Article by", []),
+        # a news desk is no person
+        ("Newsdesk", []),
+        ("Noticias El Comercio", []),
+    ],
+)
+def test_metadata_author_is_the_name_without_labels_or_roles(
+    named: str, authors: list[str]
+) -> None:
+    html = _seed_variant("<p>Edwin MARIËN</p>", "")
+    html = html.replace('"name": "redactie"', f'"name": "{named}"').replace(
+        'content="redactie"', f'content="{named}"'
+    )
+    assert extract_article(html, SEED_URL)["authors"] == authors
+
+
 # --------------------------------------------------------------------------- dates
 
 

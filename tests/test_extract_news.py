@@ -75,6 +75,9 @@ def extract(name: str, url: str | None = None) -> dict[str, Any]:
         # the metadata names the person the page credits as editor; the byline under the
         # headline (a class naming a writer, no "By") names the author
         ("editor-credit-in-metadata.html", ["Sari Wulandari"]),
+        # a blog's author is also its publisher, typed Person and Organization: a person, not
+        # the site
+        ("ld-person-publisher.html", ["Christa Hendrickx"]),
         # "AFP, MANILA" on its own line under the headline: the agency is the author
         ("agency-place-byline.html", ["AFP"]),
         # an agency's name alone under the headline is a photo credit: nobody

@@ -56,6 +56,7 @@ DESK_WORDS = frozenset(
         "newsroom", "admin", "administrator", "webmaster", "staff", "editorial", "desk",
         "gmbh", "inc", "ltd", "llc", "ag", "bv", "nv", "sa", "plc", "developer", "agenturen",
         "agencies", "wires", "onlineredaktion", "webredaktion", "nachrichtenredaktion",
+        "newsdesk", "news", "nieuws", "nachrichten", "noticias", "notizie", "actualités",
     }
 )  # fmt: skip
 
@@ -72,12 +73,36 @@ _INVERTED_NAME_RE = re.compile(
     r"^\s*([^\W\d_][\w'’-]+)\s*,\s*([^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*)?)\s*$"
 )
 
+# A byline's label before the names: "Door", "Von:", "Tekst en foto:", "Eingestellt von" (a
+# blog's "posted by"), "Interview:". The words of the second group are labels only before a colon.
 _AUTHOR_PREFIX_RE = re.compile(
-    r"^(?:door|tekst(?:\s+en\s+foto)?\s*:?|by|von|vom|par|por|di|av|af|door:|"
-    r"auteur\s*:?|author\s*:?|autor(?:in)?\s*:?|autore\s*:?|journalist\s*:?|reporter\s*:?|"
-    r"text\s*:|ein (?:bericht|kommentar) von)\s+",
+    r"^(?:(?:door|tekst(?:\s+en\s+foto)?|by|von|vom|par|por|di|av|af|auteur|author|autor(?:in)?|"
+    r"autore|journalist|reporter|ein (?:bericht|kommentar|beitrag) von|eingestellt von|"
+    r"geschrieben von|verfasst von|posted by|written by|article by|published by|"
+    r"publicado por|escrito por|écrit par)(?:\s*:\s*|\s+)|(?:text|interview|tekst)\s*:\s*)",
     re.I,
 )
+
+# What an author field holds when it names nobody: a placeholder, a label, a button.
+NOT_NAMES = frozenset(
+    {
+        "publisher", "author", "autor", "auteur", "unknown", "no author", "not available",
+        "none", "null", "undefined", "n/a", "follow", "text", "tekst", "foto", "photo", "by",
+        "article by", "posted by", "eingestellt von", "written by",
+    }
+)  # fmt: skip
+
+# A role after a name ("Christoph Hein Chefredakteur", "Jane Doe, Senior Reporter"), or alone.
+_ROLE = (
+    r"(?:(?:senior|chief|deputy|stellvertretende[rn]?|freie[rn]?)\s+)?"
+    r"(?:chefredakteur(?:in)?|redakteur(?:in)?|hoofdredacteur|redacteur|editor(?:-in-chief)?|"
+    r"reporter(?:in)?|correspondent|korrespondent(?:in)?|journalist(?:in|e)?|rédacteur|"
+    r"rédactrice|redactor(?:a)?|periodista)"
+)
+
+_ROLE_AFTER_NAME_RE = re.compile(rf"(?:\s*,)?\s+{_ROLE}$", re.I)
+
+_ROLE_ONLY_RE = re.compile(rf"^{_ROLE}$", re.I)
 
 _BYLINE_TAIL_RE = re.compile(r"\s+(?:[|·•/]|[-–—]\s)|\s*\(")
 
@@ -149,10 +174,17 @@ class AuthorFilter:
 
     def clean(self, raw: str, lowercase_words: tuple[str, ...]) -> str | None:
         """The display form of one author name, or None when it is not a person's name."""
-        name = _AUTHOR_PREFIX_RE.sub("", clean_text(raw).strip(" ,;|·-–—"))
+        name = clean_text(raw).strip(" ,;|·-–—")
+        if name.casefold() in NOT_NAMES:
+            return None
+        name = _AUTHOR_PREFIX_RE.sub("", name)
         # a byline element often goes on with the date or a role: "Jan Peeters | 20 juni 2024"
         name = _BYLINE_TAIL_RE.split(name, maxsplit=1)[0].strip(" ,;|·-–—()")
+        if len(name.split()) > 2:
+            name = _ROLE_AFTER_NAME_RE.sub("", name)
         if not name or len(name) > 80 or len(name.split()) > 6:
+            return None
+        if name.casefold() in NOT_NAMES or _ROLE_ONLY_RE.match(name):
             return None
         if any(ch.isdigit() for ch in name):
             return None

@@ -39,8 +39,11 @@ def extract_site_names(page: Page) -> list[str]:
             names.append(candidate)
     for node in page.ld_nodes:
         types = ld_types(node)
-        if types & {"WebSite", "Organization", "NewsMediaOrganization"} and isinstance(
-            node.get("name"), str
+        # a blog's publisher may be its author, typed Person and Organization: a person
+        if (
+            types & {"WebSite", "Organization", "NewsMediaOrganization"}
+            and "Person" not in types
+            and isinstance(node.get("name"), str)
         ):
             names.append(clean_text(node["name"]))
         publisher = node.get("publisher")
