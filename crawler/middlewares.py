@@ -186,10 +186,11 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             # a slot made later (another host, an idle slot closed and made again) starts here
             downloader._delay = max(downloader._delay, delay)
         # AutoThrottle lowers a slot's delay towards the server's latency, down to its minimum
-        # (DOWNLOAD_DELAY): the Crawl-delay becomes that minimum
+        # (DOWNLOAD_DELAY): the Crawl-delay becomes that minimum, and its maximum when larger
         for extension in self.crawler.extensions.middlewares:
             if isinstance(extension, AutoThrottle):
                 extension.mindelay = max(getattr(extension, "mindelay", 0.0), delay)
+                extension.maxdelay = max(getattr(extension, "maxdelay", 0.0), delay)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         logger.warning(

@@ -234,17 +234,25 @@ def test_public_addresses(address, public):
     assert is_public_address(ipaddress.ip_address(address)) is public
 
 
-@pytest.mark.parametrize("autothrottle", [False, True])
+@pytest.mark.parametrize(
+    "autothrottle",
+    [
+        ["AUTOTHROTTLE_ENABLED=False"],
+        ["AUTOTHROTTLE_ENABLED=True"],
+        # a Crawl-delay over AutoThrottle's maximum delay
+        ["AUTOTHROTTLE_ENABLED=True", "AUTOTHROTTLE_MAX_DELAY=0.5"],
+    ],
+)
 def test_crawl_delay_is_honoured(tmp_path, autothrottle):
     """AutoThrottle lowers a slot's delay towards a fast server's latency, never under the
-    Crawl-delay."""
+    Crawl-delay, and caps it at its maximum, never under the Crawl-delay either."""
     robots = b"User-agent: *\nCrawl-delay: 1\nAllow: /\n"
     with serve_hostile_site(robots=robots) as site:
         scrapy_crawl(
             tmp_path / "archive.db",
             site,
             "CLOSESPIDER_PAGECOUNT=10",
-            f"AUTOTHROTTLE_ENABLED={autothrottle}",
+            *autothrottle,
             "CONCURRENT_REQUESTS_PER_DOMAIN=1",
             # a chain of pages that answer at once: AutoThrottle's delay would fall fastest
             start="/chain/1/",
