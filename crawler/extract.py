@@ -44,6 +44,7 @@ from crawler.extraction.body import (
     payload_source,
     place_captions,
     remove_boilerplate,
+    remove_channel_appeals,
     remove_clip_teasers,
     remove_leading_title,
     remove_related_link_lines,
@@ -217,6 +218,7 @@ def extract_from_page(page: Page, evidence: Mapping[str, str] | None = None) -> 
     remove_leading_title(content, title, printed)
     remove_trailing_related(content)
     remove_related_link_lines(content)
+    remove_channel_appeals(content)
 
     # 6. what the text itself says: a byline may open it, before the dateline paragraph
     authors = take_body_authors(content, profile, author_filter) or meta_authors

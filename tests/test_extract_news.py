@@ -166,6 +166,16 @@ def test_title_of_a_running_page(page: str, url: str, title: str) -> None:
     assert extract(page, url)["title"] == title
 
 
+def test_appeals_to_follow_a_channel_leave_the_text() -> None:
+    text = extract("channel-appeals.html")["text"]
+    for appeal in ("Folgst du schon", "Blatt-Newsletter", "Newsletter: Stadt inside", "Join us"):
+        assert appeal not in text
+    # the article's own sentences about a messenger, and a call to come forward, stay
+    assert "Viele der Nachrichten kamen über WhatsApp" in text
+    assert "sich zu melden und den Link nicht zu öffnen" in text
+    assert text.endswith("solle sich an seine Bank wenden.")
+
+
 @pytest.mark.parametrize(
     ("page", "day"),
     [

@@ -952,6 +952,45 @@ def remove_related_link_lines(body: etree._Element) -> None:
                 remove_block(line)
 
 
+# An appeal to follow the site on a channel: it names the channel (a newsletter, WhatsApp,
+# Telegram, push messages) and invites the reader ("Abonniere den Whatsapp-Kanal", "Join us on
+# WhatsApp", "… direkt in Ihrem Postfach. Hier geht's zur Anmeldung!"), or it is the channel's
+# label ("Newsletter: Sport inside").
+_CHANNEL_RE = re.compile(
+    r"newsletter|nieuwsbrief|whats\s?app|telegram|infolettre|google news|"
+    r"push-?(?:nachricht|mitteilung|melding|notification)",
+    re.IGNORECASE,
+)
+
+_INVITATION_RE = re.compile(
+    r"\b(?:sign up|subscribe\b|join us|follow us|register\b|abonnier|abonneer|abonnez|"
+    r"anmeld|folg(?:st|t|en|e)\b|melde dich|melden sie sich|schrijf je in|inschrijv|volg ons|"
+    r"inscri|suscr[ií]b|[úu]nete|iscriviti|postfach|inbox|posteingang)",
+    re.IGNORECASE,
+)
+
+_CHANNEL_LABEL_RE = re.compile(rf"^\s*(?:{_CHANNEL_RE.pattern})\s*:", re.IGNORECASE)
+
+# A longer paragraph is the article's own, whatever it says about newsletters.
+CHANNEL_APPEAL_MAX_CHARS = 300
+
+CHANNEL_LABEL_MAX_CHARS = 80
+
+
+def remove_channel_appeals(body: etree._Element) -> None:
+    """Remove the short paragraphs that ask the reader to subscribe to a newsletter or follow
+    the site on a messaging channel: sites print them inside the article's text."""
+    for block in text_blocks(body):
+        if block.tag not in ("p", "head") or block.getparent() is None:
+            continue
+        text = element_text(block)
+        if not text or len(text) > CHANNEL_APPEAL_MAX_CHARS or not _CHANNEL_RE.search(text):
+            continue
+        labelled = len(text) <= CHANNEL_LABEL_MAX_CHARS and _CHANNEL_LABEL_RE.match(text)
+        if labelled or _INVITATION_RE.search(text):
+            remove_block(block)
+
+
 def apply_dateline(body: etree._Element, profile: SiteProfile) -> str | None:
     """Take the dateline town off the first paragraph and return it in normal case."""
     rule = profile.dateline
