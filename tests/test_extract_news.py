@@ -168,7 +168,16 @@ def test_title_of_a_running_page(page: str, url: str, title: str) -> None:
 
 def test_appeals_to_follow_a_channel_leave_the_text() -> None:
     text = extract("channel-appeals.html")["text"]
-    for appeal in ("Folgst du schon", "Blatt-Newsletter", "Newsletter: Stadt inside", "Join us"):
+    appeals = (
+        "Folgst du schon",
+        "Blatt-Newsletter",
+        "Newsletter: Stadt inside",
+        "Join us",
+        # a paywall's notice, an app's
+        "ganzen Artikel",
+        "Blatt-Apps",
+    )
+    for appeal in appeals:
         assert appeal not in text
     # the article's own sentences about a messenger, and a call to come forward, stay
     assert "Viele der Nachrichten kamen über WhatsApp" in text
@@ -372,10 +381,17 @@ def test_call_to_action_box_after_the_text_is_not_text() -> None:
     assert text.rstrip().endswith("Die Arbeiten dafür beginnen im Juni.")
 
 
-def test_related_link_lines_are_not_text() -> None:
+@pytest.mark.parametrize(
+    "label",
+    ["ALSO READ:", "Auch lesen:", "Lesen Sie hier:", "À lire aussi »", "Le puede interesar:"],
+)
+def test_related_link_lines_are_not_text(label: str) -> None:
     """ "ALSO READ: <link>" and a label over links to other articles go wherever they stand; a
     sentence that starts like a label and goes on in words stays."""
-    text = extract("related-link-lines.html")["text"]
+    page = (NEWS_PAGES / "related-link-lines.html").read_text(encoding="utf-8")
+    html = page.replace("ALSO READ:", label).encode()
+    text = extract_article(html, BASE + "storm-warning", profile=load_profile("generic"))["text"]
+    assert label not in text
     assert "Dam levels rise" not in text
     assert "ALSO READ" not in text
     assert "More on the weather" not in text

@@ -904,9 +904,12 @@ def remove_trailing_related(body: etree._Element) -> None:
 # alone on a line above such links ("Mehr Themen auf VOGUE.de:", "More on coronavirus:").
 _RELATED_LINE_LABEL_RE = re.compile(
     r"^\s*(?:also read|read next|read more|read also|see also|related|more (?:on|from) [^:]{1,40}|"
-    r"lees ook|lees meer|lees verder|lesen sie auch|auch interessant|mehr zum thema|"
-    r"mehr themen(?: auf [^:]{1,30})?|mehr dazu|weiterlesen|(?:à )?lire aussi|voir aussi|"
-    r"leia também|leggi anche|lee también|czytaj (?:też|także|więcej))\s*(?::|$)",
+    r"you (?:may|might) also like|recommended|lees ook|lees meer|lees verder|ook interessant|"
+    r"lesen sie auch|lesen sie hier|auch lesen|schon gelesen\?|auch interessant|mehr zum thema|"
+    r"mehr themen(?: auf [^:]{1,30})?|mehr dazu|weiterlesen|empfohlene beiträge|"
+    r"weitere beiträge(?: [^:]{1,40})?|(?:à )?lire aussi|voir aussi|leia também|leggi anche|"
+    r"lee también|(?:le|te) puede interesar|notas relacionadas|noticias relacionadas|"
+    r"contenido relacionado|mira|czytaj (?:też|także|więcej))\s*(?::|»|›|$)",
     re.IGNORECASE,
 )
 
@@ -953,19 +956,20 @@ def remove_related_link_lines(body: etree._Element) -> None:
 
 
 # An appeal to follow the site on a channel: it names the channel (a newsletter, WhatsApp,
-# Telegram, push messages) and invites the reader ("Abonniere den Whatsapp-Kanal", "Join us on
-# WhatsApp", "… direkt in Ihrem Postfach. Hier geht's zur Anmeldung!"), or it is the channel's
-# label ("Newsletter: Sport inside").
+# Telegram, push messages, its app) and invites the reader ("Abonniere den Whatsapp-Kanal",
+# "Join us on WhatsApp", "… direkt in Ihrem Postfach. Hier geht's zur Anmeldung!"), or it is
+# the channel's label ("Newsletter: Sport inside").
 _CHANNEL_RE = re.compile(
     r"newsletter|nieuwsbrief|whats\s?app|telegram|infolettre|google news|"
-    r"push-?(?:nachricht|mitteilung|melding|notification)",
+    r"push-?(?:nachricht|mitteilung|melding|notification)|apps? (?:for|für|voor) (?:ios|android)",
     re.IGNORECASE,
 )
 
 _INVITATION_RE = re.compile(
     r"\b(?:sign up|subscribe\b|join us|follow us|register\b|abonnier|abonneer|abonnez|"
     r"anmeld|folg(?:st|t|en|e)\b|melde dich|melden sie sich|schrijf je in|inschrijv|volg ons|"
-    r"inscri|suscr[ií]b|[úu]nete|iscriviti|postfach|inbox|posteingang)",
+    r"inscri|suscr[ií]b|[úu]nete|iscriviti|postfach|inbox|posteingang|download|herunterlad|"
+    r"laden sie|downloaden)",
     re.IGNORECASE,
 )
 
@@ -977,14 +981,31 @@ CHANNEL_APPEAL_MAX_CHARS = 300
 CHANNEL_LABEL_MAX_CHARS = 80
 
 
+# A paywall's notice where the text stops: "To view the full story, please subscribe", "Pour
+# lire la suite", "Subscribe now to our e-edition for the full story".
+_PAYWALL_NOTICE_RE = re.compile(
+    r"\b(?:to (?:view|read) the full (?:story|article)|for the full (?:story|article)|"
+    r"continue reading|pour lire la suite|pour accéder en illimité|para seguir leyendo|"
+    r"um (?:den|diesen) (?:ganzen |vollständigen )?(?:artikel|beitrag) (?:zu )?lesen|"
+    r"lees het hele artikel|lees verder met)",
+    re.IGNORECASE,
+)
+
+
 def remove_channel_appeals(body: etree._Element) -> None:
     """Remove the short paragraphs that ask the reader to subscribe to a newsletter or follow
-    the site on a messaging channel: sites print them inside the article's text."""
+    the site on a messaging channel or in its app, and a paywall's notice: sites print them
+    inside the article's text."""
     for block in text_blocks(body):
         if block.tag not in ("p", "head") or block.getparent() is None:
             continue
         text = element_text(block)
-        if not text or len(text) > CHANNEL_APPEAL_MAX_CHARS or not _CHANNEL_RE.search(text):
+        if not text or len(text) > CHANNEL_APPEAL_MAX_CHARS:
+            continue
+        if _PAYWALL_NOTICE_RE.search(text):
+            remove_block(block)
+            continue
+        if not _CHANNEL_RE.search(text):
             continue
         labelled = len(text) <= CHANNEL_LABEL_MAX_CHARS and _CHANNEL_LABEL_RE.match(text)
         if labelled or _INVITATION_RE.search(text):
