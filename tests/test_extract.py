@@ -416,6 +416,8 @@ def test_meta_author_is_used_when_it_names_a_person() -> None:
         # a news desk is no person
         ("Newsdesk", []),
         ("Noticias El Comercio", []),
+        # a news service is an agency, an author
+        ("Bloomberg News", ["Bloomberg News"]),
     ],
 )
 def test_metadata_author_is_the_name_without_labels_or_roles(

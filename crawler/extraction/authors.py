@@ -46,6 +46,7 @@ AGENCY_NAMES = frozenset(
         "ansa", "tt", "ntb", "ritzau", "pap", "ctk", "čtk", "kyodo", "xinhua", "aa", "ips",
         "europa press", "associated press", "deutsche presse-agentur", "agence france-presse",
         "anadolu ajansı", "anadolu agency", "keystone-sda", "dpa-afx", "upi", "tass", "ria",
+        "bloomberg", "bloomberg news",
     }
 )  # fmt: skip
 
@@ -56,7 +57,7 @@ DESK_WORDS = frozenset(
         "newsroom", "admin", "administrator", "webmaster", "staff", "editorial", "desk",
         "gmbh", "inc", "ltd", "llc", "ag", "bv", "nv", "sa", "plc", "developer", "agenturen",
         "agencies", "wires", "onlineredaktion", "webredaktion", "nachrichtenredaktion",
-        "newsdesk", "news", "nieuws", "nachrichten", "noticias", "notizie", "actualités",
+        "newsdesk", "nieuws", "nachrichten", "noticias", "notizie", "actualités",
     }
 )  # fmt: skip
 
